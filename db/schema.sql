@@ -1,0 +1,161 @@
+-- Schema of the built database (db/laws.db). The database is rebuilt from the
+-- records in laws/ by `lawrepo build`; never edit it by hand.
+
+-- Controlled vocabularies (laws/vocabularies/*.yml), one table each.
+CREATE TABLE vocabularies (
+  name TEXT PRIMARY KEY,          -- vocabulary name = file name
+  title TEXT NOT NULL,
+  table_name TEXT NOT NULL        -- table holding its entries
+);
+CREATE TABLE areas (
+  code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT,
+  is_primary INTEGER NOT NULL,    -- 1: one of the five Outcome 9 areas; 0: secondary
+  position INTEGER NOT NULL
+);
+CREATE TABLE instrument_types (code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, position INTEGER NOT NULL);
+CREATE TABLE statuses (code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, position INTEGER NOT NULL);
+CREATE TABLE verification_statuses (code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, position INTEGER NOT NULL);
+CREATE TABLE evidence_levels (code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, position INTEGER NOT NULL);
+CREATE TABLE relation_types (code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, inverse TEXT NOT NULL, position INTEGER NOT NULL);
+CREATE TABLE link_kinds (code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, position INTEGER NOT NULL);
+CREATE TABLE coverage_statuses (code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, position INTEGER NOT NULL);
+CREATE TABLE languages (code TEXT PRIMARY KEY, label TEXT NOT NULL, script TEXT, spaces INTEGER NOT NULL, position INTEGER NOT NULL);
+CREATE TABLE international_instruments (
+  code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, year INTEGER, body TEXT, position INTEGER NOT NULL
+);
+
+-- Member states (laws/countries/*.yml)
+CREATE TABLE countries (
+  code TEXT PRIMARY KEY,          -- ISO 3166-1 alpha-2
+  name TEXT NOT NULL,
+  official_name TEXT,
+  iso3 TEXT NOT NULL,
+  m49 TEXT NOT NULL,              -- UN M49, zero-padded
+  asean_member_since TEXT NOT NULL,  -- YYYY-MM-DD or partial
+  official_languages TEXT NOT NULL,  -- JSON array of BCP 47 tags
+  legislative_portal_name TEXT, legislative_portal_url TEXT,
+  trade_repository_name TEXT, trade_repository_url TEXT,
+  verification TEXT NOT NULL REFERENCES verification_statuses(code),
+  evidence TEXT NOT NULL REFERENCES evidence_levels(code),
+  provenance_note TEXT,
+  file TEXT NOT NULL
+);
+
+-- Explicit statements for country x area cells without a law in force.
+CREATE TABLE coverage (
+  country TEXT NOT NULL REFERENCES countries(code),
+  area TEXT NOT NULL REFERENCES areas(code),
+  status TEXT NOT NULL REFERENCES coverage_statuses(code),
+  as_of TEXT,
+  note TEXT NOT NULL,
+  sources TEXT NOT NULL,          -- JSON array of {citation, url?}
+  PRIMARY KEY (country, area)
+);
+
+-- Law records (laws/<cc>/<slug>.yml)
+CREATE TABLE laws (
+  id TEXT PRIMARY KEY,
+  country TEXT NOT NULL REFERENCES countries(code),
+  title TEXT NOT NULL,
+  short_title TEXT,
+  local_title TEXT,               -- first title in an official language
+  instrument_type TEXT NOT NULL REFERENCES instrument_types(code),
+  number TEXT,
+  year INTEGER,                   -- year of adoption, else promulgation, else entry into force
+  adopted TEXT, promulgated TEXT, in_force TEXT, repealed TEXT,  -- YYYY[-MM[-DD]]; in_force may be 'unknown'
+  status TEXT NOT NULL REFERENCES statuses(code),
+  principal_area TEXT NOT NULL REFERENCES areas(code),
+  areas TEXT NOT NULL,            -- JSON array of area codes (for array facets)
+  agency TEXT,
+  summary TEXT,                   -- Markdown
+  official_url TEXT,              -- first official link
+  verification TEXT NOT NULL REFERENCES verification_statuses(code),
+  evidence TEXT NOT NULL REFERENCES evidence_levels(code),
+  last_verified TEXT,
+  provenance_note TEXT,
+  file TEXT NOT NULL,             -- path of the record below laws/
+  search_folded TEXT              -- titles and number without diacritics, for search
+);
+CREATE INDEX laws_country ON laws(country);
+CREATE INDEX laws_status ON laws(status);
+CREATE INDEX laws_instrument_type ON laws(instrument_type);
+CREATE INDEX laws_principal_area ON laws(principal_area);
+CREATE INDEX laws_verification ON laws(verification);
+CREATE INDEX laws_last_verified ON laws(last_verified);
+CREATE INDEX laws_year ON laws(year);
+
+CREATE TABLE law_areas (
+  law_id TEXT NOT NULL REFERENCES laws(id),
+  area TEXT NOT NULL REFERENCES areas(code),
+  position INTEGER NOT NULL,      -- 0 = principal area
+  PRIMARY KEY (law_id, area)
+);
+CREATE INDEX law_areas_area ON law_areas(area);
+
+CREATE TABLE law_titles (
+  law_id TEXT NOT NULL REFERENCES laws(id),
+  position INTEGER NOT NULL,
+  lang TEXT NOT NULL REFERENCES languages(code),
+  title TEXT NOT NULL,
+  title_folded TEXT NOT NULL,     -- without diacritics (Vietnamese typed without accents)
+  PRIMARY KEY (law_id, position)
+);
+
+-- Relations as stated in records, each also stored in its inverse direction.
+CREATE TABLE relations (
+  law_id TEXT NOT NULL REFERENCES laws(id),
+  type TEXT NOT NULL REFERENCES relation_types(code),
+  target_id TEXT NOT NULL REFERENCES laws(id),
+  note TEXT,
+  stated_in TEXT NOT NULL REFERENCES laws(id),  -- the record that states it
+  PRIMARY KEY (law_id, type, target_id, stated_in)
+);
+CREATE INDEX relations_target ON relations(target_id);
+CREATE INDEX relations_stated_in ON relations(stated_in);
+
+CREATE TABLE provisions (
+  law_id TEXT NOT NULL REFERENCES laws(id),
+  position INTEGER NOT NULL,
+  ref TEXT NOT NULL,
+  heading TEXT NOT NULL,
+  summary TEXT,
+  area TEXT REFERENCES areas(code),
+  PRIMARY KEY (law_id, position)
+);
+CREATE INDEX provisions_area ON provisions(area);
+
+CREATE TABLE sources (
+  law_id TEXT NOT NULL REFERENCES laws(id),
+  position INTEGER NOT NULL,
+  citation TEXT NOT NULL,
+  url TEXT,
+  accessed TEXT,
+  supports TEXT,
+  PRIMARY KEY (law_id, position)
+);
+
+CREATE TABLE links (
+  law_id TEXT NOT NULL REFERENCES laws(id),
+  position INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  kind TEXT NOT NULL REFERENCES link_kinds(code),
+  language TEXT NOT NULL,
+  official INTEGER NOT NULL,      -- 1 when published by the state as authoritative
+  title TEXT,
+  PRIMARY KEY (law_id, position)
+);
+
+CREATE TABLE alignments (
+  law_id TEXT NOT NULL REFERENCES laws(id),
+  instrument TEXT NOT NULL REFERENCES international_instruments(code),
+  note TEXT,
+  PRIMARY KEY (law_id, instrument)
+);
+CREATE INDEX alignments_instrument ON alignments(instrument);
+
+-- Source files and their content digests (lets a rebuild skip unchanged files).
+CREATE TABLE files (
+  path TEXT PRIMARY KEY,          -- below laws/
+  kind TEXT NOT NULL,             -- schema, vocabulary, country, law
+  digest TEXT NOT NULL
+);

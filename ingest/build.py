@@ -1,0 +1,279 @@
+"""Build the SQLite database from a validated corpus, atomically.
+
+The new database is written to a temporary file beside the target and moved
+into place with `os.replace`, so a build that fails or is killed leaves the
+previous database untouched. When only law files changed since the previous
+build, that database is copied and patched (rows of changed records deleted
+and inserted again) instead of being written from scratch; the content is the
+same as a full build's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterable
+from contextlib import closing, suppress
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from . import dates
+from .corpus import Previous
+from .model import Corpus, LawFacts
+from .text import fold
+
+DB_DIR = Path(__file__).resolve().parent.parent / "db"
+SCHEMA_SQL = DB_DIR / "schema.sql"
+VIEWS_SQL = DB_DIR / "views.sql"
+
+VOCAB_TABLES = {
+    "areas": "areas",
+    "instrument-types": "instrument_types",
+    "statuses": "statuses",
+    "verification": "verification_statuses",
+    "evidence": "evidence_levels",
+    "relation-types": "relation_types",
+    "link-kinds": "link_kinds",
+    "coverage-statuses": "coverage_statuses",
+    "languages": "languages",
+    "international-instruments": "international_instruments",
+}
+LAW_CHILD_TABLES = ("law_areas", "law_titles", "provisions", "sources", "links", "alignments")
+# Full-text search: (table, columns, tokenizer)
+FTS = [
+    ("laws", ["title", "short_title", "number", "summary", "search_folded"], "unicode61 remove_diacritics 2"),
+    ("provisions", ["ref", "heading", "summary"], "unicode61 remove_diacritics 2"),
+    # substring search for titles in scripts written without spaces (Thai, Khmer, Lao, Burmese)
+    ("law_titles", ["title", "title_folded"], "trigram"),
+]
+Progress = Callable[[int], None]
+
+
+def read_previous(db_path: Path) -> Previous | None:
+    """Digests and law facts of an existing database, or None if unusable."""
+    if not db_path.exists():
+        return None
+    try:
+        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+            digests = dict(conn.execute("SELECT path, digest FROM files"))
+            rels: dict[str, list[tuple[str, str]]] = {}
+            for law_id, rtype, target in conn.execute(
+                "SELECT law_id, type, target_id FROM relations WHERE stated_in = law_id ORDER BY rowid"
+            ):
+                rels.setdefault(law_id, []).append((rtype, target))
+            areas: dict[str, list[str]] = {}
+            for law_id, area in conn.execute("SELECT law_id, area FROM law_areas ORDER BY law_id, position"):
+                areas.setdefault(law_id, []).append(area)
+            facts = {}
+            for row in conn.execute(
+                "SELECT id, country, file, status, adopted, promulgated, in_force, repealed, "
+                "evidence, verification, provenance_note IS NOT NULL FROM laws"
+            ):
+                d = {k: v for k, v in zip(("adopted", "promulgated", "in_force", "repealed"), row[4:8], strict=True) if v}
+                facts[row[2]] = LawFacts(row[0], row[1], row[2], row[3], d, areas.get(row[0], []),
+                                         rels.get(row[0], []), row[8], row[9], bool(row[10]))
+            return Previous(digests, facts)
+    except sqlite3.Error:
+        return None
+
+
+def build(corpus: Corpus, db_path: Path, previous: Previous | None = None,
+          progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Write the database for a valid corpus; returns counts of rows."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
+    _remove_stale_temporaries(db_path)
+    try:
+        patch = previous is not None and corpus.reused > 0 and db_path.exists()
+        if patch:
+            shutil.copyfile(db_path, tmp)
+        with closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            if not patch:
+                conn.executescript(SCHEMA_SQL.read_text(encoding="utf-8"))
+            conn.execute("BEGIN")
+            if patch:
+                _patch(conn, corpus, progress)
+            else:
+                _full(conn, corpus, progress)
+            conn.execute("COMMIT")
+            if not patch:
+                conn.executescript(VIEWS_SQL.read_text(encoding="utf-8"))
+                db = sqlite_utils.Database(conn)
+                for table, columns, tokenize in FTS:
+                    db[table].enable_fts(columns, tokenize=tokenize, create_triggers=True, replace=True)
+            conn.execute("ANALYZE")
+            counts = {t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
+                      for t in ("laws", "countries", "provisions", "relations", "law_titles")}
+            problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise RuntimeError(f"foreign keys broken in the new database: {problems[:5]}")
+            conn.execute("PRAGMA journal_mode = DELETE")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, db_path)
+        _fsync_dir(db_path.parent)
+        return counts
+    finally:
+        with suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def _remove_stale_temporaries(db_path: Path) -> None:
+    for p in db_path.parent.glob(f"{db_path.name}.tmp-*"):
+        pid = p.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            with suppress(OSError):
+                p.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync_dir(path: Path) -> None:
+    with suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+# --------------------------------------------------------------------------
+
+
+def _full(conn: sqlite3.Connection, corpus: Corpus, progress: Progress | None) -> None:
+    _vocabularies(conn, corpus)
+    _countries(conn, corpus)
+    _files(conn, corpus, corpus.digests.items())
+    _insert_laws(conn, corpus, sorted(corpus.records), progress)
+
+
+def _patch(conn: sqlite3.Connection, corpus: Corpus, progress: Progress | None) -> None:
+    """Apply the changed and removed law records to a copy of the previous database."""
+    old_files = dict(conn.execute("SELECT path, digest FROM files"))
+    old_ids = dict(conn.execute("SELECT file, id FROM laws"))
+    changed_paths = [p for p, d in corpus.digests.items() if old_files.get(p) != d]
+    gone = [p for p in old_files if p not in corpus.digests]
+    stale_ids = [old_ids[p] for p in changed_paths + gone if p in old_ids]
+    for chunk in _chunks(stale_ids, 500):
+        marks = ",".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM relations WHERE stated_in IN ({marks})", chunk)
+        for table in LAW_CHILD_TABLES:
+            conn.execute(f"DELETE FROM [{table}] WHERE law_id IN ({marks})", chunk)
+        conn.execute(f"DELETE FROM laws WHERE id IN ({marks})", chunk)
+    for chunk in _chunks(gone + changed_paths, 500):
+        conn.execute(f"DELETE FROM files WHERE path IN ({','.join('?' * len(chunk))})", chunk)
+    _files(conn, corpus, [(p, corpus.digests[p]) for p in changed_paths])
+    _insert_laws(conn, corpus, sorted(corpus.records), progress)
+
+
+def _chunks(items: list[str], n: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+def _files(conn: sqlite3.Connection, corpus: Corpus, items: Iterable[tuple[str, str]]) -> None:
+    rows = []
+    for path, digest in sorted(items):
+        kind = "schema" if path.startswith("schemas/") else "vocabulary" if path.startswith("vocabularies/") \
+            else "country" if path.startswith("countries/") else "law"
+        rows.append((path, kind, digest))
+    conn.executemany("INSERT INTO files VALUES (?, ?, ?)", rows)
+
+
+def _vocabularies(conn: sqlite3.Connection, corpus: Corpus) -> None:
+    for name in sorted(corpus.vocab):
+        table = VOCAB_TABLES.get(name)
+        if not table:
+            continue
+        conn.execute("INSERT INTO vocabularies VALUES (?, ?, ?)", (name, corpus.vocab_titles[name], table))
+        cols = [r[1] for r in conn.execute(f"PRAGMA table_info([{table}])")]
+        rows = []
+        for pos, e in enumerate(corpus.vocab[name]):
+            value = {"position": pos, "is_primary": int(e.get("primary", True)), "spaces": int(e.get("spaces", True)), **e}
+            rows.append([value.get(c) for c in cols])
+        conn.executemany(f"INSERT INTO [{table}] VALUES ({','.join('?' * len(cols))})", rows)
+
+
+def _countries(conn: sqlite3.Connection, corpus: Corpus) -> None:
+    for code in sorted(corpus.countries):
+        c = corpus.countries[code]
+        prov = c["provenance"]
+        conn.execute(
+            "INSERT INTO countries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (code, c["name"], c.get("official_name"), c["iso3"], c["m49"], c["asean_member_since"],
+             json.dumps(c["official_languages"]),
+             c.get("legislative_portal", {}).get("name"), c.get("legislative_portal", {}).get("url"),
+             c.get("trade_repository", {}).get("name"), c.get("trade_repository", {}).get("url"),
+             prov["verification"], prov["evidence"], prov.get("note"),
+             f"countries/{code.lower()}.yml"),
+        )
+        for st in c.get("coverage") or []:
+            conn.execute("INSERT INTO coverage VALUES (?,?,?,?,?,?)",
+                         (code, st["area"], st["status"], st.get("as_of"), st["note"],
+                          json.dumps(st["sources"], ensure_ascii=False, sort_keys=True)))
+
+
+def _insert_laws(conn: sqlite3.Connection, corpus: Corpus, ids: list[str], progress: Progress | None) -> None:
+    inverse = corpus.inverse()
+    tables: dict[str, list[tuple[Any, ...]]] = {t: [] for t in ("laws", "relations", *LAW_CHILD_TABLES)}
+    for n, rid in enumerate(ids, 1):
+        for table, rows in law_rows(corpus.records[rid], corpus.laws[rid], inverse).items():
+            tables[table].extend(rows)
+        if progress and n % 500 == 0:
+            progress(500)
+    if progress:
+        progress(len(ids) % 500)
+    for table, rows in tables.items():
+        if rows:
+            conn.executemany(f"INSERT INTO [{table}] VALUES ({','.join('?' * len(rows[0]))})", rows)
+
+
+def law_rows(rec: dict[str, Any], facts: LawFacts, inverse: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows one law record contributes to each table."""
+    rid = rec["id"]
+    d = rec.get("dates") or {}
+    prov = rec["provenance"]
+    titles = rec.get("local_titles") or []
+    links = rec.get("links") or []
+    official = next((x["url"] for x in links if x["official"]), None)
+    year = next((dates.year_of(d[k]) for k in ("adopted", "promulgated", "in_force") if k in d and d[k] != "unknown"), None)
+    folded = " ".join(fold(s) for s in [rec["title"], rec.get("short_title") or "", rec.get("number") or "",
+                                         *[t["title"] for t in titles]] if s)
+    file = "/".join(Path(facts.path).parts[-2:])
+    law = (rid, rec["country"], rec["title"], rec.get("short_title"), titles[0]["title"] if titles else None,
+           rec["instrument_type"], rec.get("number"), year,
+           d.get("adopted"), d.get("promulgated"), d.get("in_force"), d.get("repealed"),
+           rec["status"], rec["areas"][0], json.dumps(rec["areas"]), rec.get("agency"), rec.get("summary"), official,
+           prov["verification"], prov["evidence"], prov.get("last_verified"), prov.get("note"), file, folded)
+    relations = []
+    for r in rec.get("relations") or []:
+        note = r.get("note")
+        relations.append((rid, r["type"], r["target"], note, rid))
+        relations.append((r["target"], inverse[r["type"]], rid, note, rid))
+    return {
+        "laws": [law],
+        "relations": relations,
+        "law_areas": [(rid, a, i) for i, a in enumerate(rec["areas"])],
+        "law_titles": [(rid, i, t["lang"].split("-")[0], t["title"], fold(t["title"])) for i, t in enumerate(titles)],
+        "provisions": [(rid, i, p["ref"], p["heading"], p.get("summary"), p.get("area"))
+                       for i, p in enumerate(rec.get("provisions") or [])],
+        "sources": [(rid, i, s["citation"], s.get("url"), s.get("accessed"), s.get("supports"))
+                    for i, s in enumerate(prov["sources"])],
+        "links": [(rid, i, x["url"], x["kind"], x["language"], int(x["official"]), x.get("title"))
+                  for i, x in enumerate(links)],
+        "alignments": [(rid, a["instrument"], a.get("note")) for a in rec.get("alignment") or []],
+    }

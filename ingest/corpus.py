@@ -1,0 +1,136 @@
+"""Load and validate a whole laws folder.
+
+`load` reads every record once (in parallel when there are many) and applies
+the schema and the one-record rules; `validate` adds the cross-record rules.
+Given the digests and facts of a previous build (`Previous`), files whose
+content has not changed are not parsed or checked again: their facts come
+from that build, which only exists if they were valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import rules
+from .files import FileResult, digest, discover, read_all, show
+from .model import Corpus, LawFacts, facts_of
+from .problems import Problem
+
+
+@dataclass
+class Previous:
+    """What a previous build knew: digest per file (relative to the laws folder)
+    and the facts of each law by file."""
+
+    digests: dict[str, str] = field(default_factory=dict)
+    facts: dict[str, LawFacts] = field(default_factory=dict)
+
+
+def rel(root: Path, path: Path) -> str:
+    return path.resolve().relative_to(root.resolve()).as_posix()
+
+
+def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
+         progress: Callable[[int], None] | None = None) -> Corpus:
+    root = root.resolve()
+    found, problems = discover(root)
+    corpus = Corpus(root=str(root), problems=problems)
+    schema_dir = root / "schemas"
+    support = [(k, p) for k, p in found if k != "law"]
+    law_files = [p for k, p in found if k == "law"]
+
+    # Schemas, vocabularies and profiles are few: always read them.
+    schema_files = sorted(schema_dir.glob("*.schema.json"))
+    for p in schema_files:
+        corpus.digests[rel(root, p)] = digest(p.read_bytes())
+    for res, (kind, p) in zip(read_all(schema_dir, support, jobs=1), support, strict=True):
+        corpus.digests[rel(root, p)] = res.digest
+        _take_support(corpus, kind, res)
+    if previous and any(previous.digests.get(k) != v for k, v in corpus.digests.items()):
+        previous = None  # rules or vocabularies changed: check everything again
+
+    to_read: list[Path] = []
+    for p in law_files:
+        key = rel(root, p)
+        if previous and key in previous.facts:
+            data = p.read_bytes()
+            h = digest(data)
+            if previous.digests.get(key) == h:
+                old = previous.facts[key]
+                old.path = show(p)
+                corpus.digests[key] = h
+                _add_law(corpus, old)
+                corpus.reused += 1
+                continue
+        to_read.append(p)
+    results = read_all(schema_dir, [("law", p) for p in to_read], jobs=jobs, progress=progress)
+    corpus.parsed += len(results) + len(support)
+    for p, res in zip(to_read, results, strict=True):
+        corpus.digests[rel(root, p)] = res.digest
+        if res.data is None:
+            corpus.problems.extend(res.problems)
+            continue
+        more = rules.record_problems(res.path, res.data, corpus)
+        if more:
+            corpus.problems.extend(more)
+            continue
+        rid = res.data["id"]
+        if rid in corpus.laws:
+            corpus.problems.append(Problem(res.path, 1, "id", f"'{rid}' is already the id of {corpus.laws[rid].path}"))
+            continue
+        corpus.records[rid] = res.data
+        _add_law(corpus, facts_of(res.path, res.data))
+    return corpus
+
+
+def _add_law(corpus: Corpus, facts: LawFacts) -> None:
+    corpus.laws[facts.id] = facts
+
+
+def _take_support(corpus: Corpus, kind: str, res: FileResult) -> None:
+    if res.data is None:
+        corpus.problems.extend(res.problems)
+        return
+    if kind == "vocabulary":
+        name = res.data["vocabulary"]
+        if Path(res.path).stem != name:
+            corpus.problems.append(Problem(res.path, 1, "vocabulary", f"is '{name}' but the file is named {Path(res.path).name}"))
+            return
+        corpus.vocab[name] = res.data["entries"]
+        corpus.vocab_paths[name] = res.path
+        corpus.vocab_titles[name] = res.data["title"]
+    else:
+        code = res.data["code"]
+        if code in corpus.countries:
+            corpus.problems.append(Problem(res.path, 1, "code", f"{code} already has a profile in {corpus.country_paths[code]}"))
+            return
+        bad = [u for u in _profile_urls(res.data) if rules.url_problem(u)]
+        if bad:
+            corpus.problems.extend(Problem(res.path, 0, "url", rules.url_problem(u) or "") for u in bad)
+        corpus.countries[code] = res.data
+        corpus.country_paths[code] = res.path
+
+
+def _profile_urls(profile: dict) -> list[str]:
+    urls = [profile[k]["url"] for k in ("legislative_portal", "trade_repository") if k in profile]
+    for st in profile.get("coverage") or []:
+        urls += [s["url"] for s in st["sources"] if "url" in s]
+    return urls
+
+
+def validate(root: Path, previous: Previous | None = None, today: dt.date | None = None,
+             jobs: int | None = None, progress: Callable[[int], None] | None = None) -> Corpus:
+    """Load and apply every rule; `corpus.problems` lists all problems, sorted."""
+    corpus = load(root, previous, jobs, progress)
+    required = ["areas", "statuses", "instrument-types", "relation-types", "languages"]
+    missing = [v for v in required if v not in corpus.vocab]
+    if missing:
+        corpus.problems.append(Problem(show(root / "vocabularies"), 0, "", f"missing vocabularies: {', '.join(missing)}"))
+    else:
+        corpus.problems.extend(rules.corpus_problems(corpus, today or dt.date.today()))
+    corpus.problems = sorted(set(corpus.problems))
+    return corpus
+

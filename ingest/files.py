@@ -1,0 +1,170 @@
+"""Find the record files under a `laws/` folder and read them, in parallel when many.
+
+Layout of a laws folder::
+
+    laws/schemas/<kind>.schema.json     JSON Schemas (not records)
+    laws/vocabularies/<name>.yml        controlled vocabularies
+    laws/countries/<cc>.yml             country profiles
+    laws/<cc>/<slug>.yml                law records (cc: lower-case ISO code)
+    laws/README.md, laws/TEMPLATE.yml   documentation, not loaded
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import schemas, yamlsafe
+from .problems import Problem, dotted
+
+DOCS = {"README.md", "TEMPLATE.yml"}
+_CC_DIR = re.compile(r"^[a-z]{2}$")
+PARALLEL_FROM = 800  # files; below this, one process is faster
+
+
+@dataclass
+class FileResult:
+    path: str  # as shown to people: relative to the working directory when possible
+    kind: str
+    digest: str
+    data: dict[str, Any] | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def find_root(start: Path) -> Path | None:
+    """The laws folder containing `start` (a folder with schemas/ and vocabularies/)."""
+    p = start.resolve()
+    for cand in [p, *p.parents]:
+        if (cand / "schemas").is_dir() and (cand / "vocabularies").is_dir():
+            return cand
+    return None
+
+
+def classify(root: Path, path: Path) -> str | None:
+    """'law', 'country', 'vocabulary', None for documentation/schemas; raises ValueError."""
+    rel = path.relative_to(root)
+    parts = rel.parts
+    if len(parts) == 1:
+        if parts[0] in DOCS:
+            return None
+        raise ValueError("unexpected file at the top of the laws folder: law records go in laws/<cc>/<slug>.yml")
+    if parts[0] == "schemas" and len(parts) == 2:
+        return None
+    if path.suffix != ".yml":
+        raise ValueError(f"record files must end in .yml, not '{path.suffix or '(no extension)'}'")
+    if len(parts) != 2:
+        raise ValueError("records are one folder deep: laws/<cc>/<slug>.yml")
+    folder = parts[0]
+    if folder == "vocabularies":
+        return "vocabulary"
+    if folder == "countries":
+        return "country"
+    if _CC_DIR.match(folder):
+        return "law"
+    raise ValueError(f"unexpected folder '{folder}': law records go in laws/<cc>/ with a lower-case country code")
+
+
+def discover(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
+    found: list[tuple[str, Path]] = []
+    problems: list[Problem] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            p = Path(dirpath) / name
+            try:
+                kind = classify(root, p)
+            except ValueError as exc:
+                problems.append(Problem(show(p), 0, "", str(exc)))
+                continue
+            if kind:
+                found.append((kind, p))
+    return found, problems
+
+
+def show(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def read_one(schema_dir: str, kind: str, path: Path, data: bytes | None = None) -> FileResult:
+    """Read, parse and schema-check one file."""
+    shown = show(path)
+    try:
+        if data is None:
+            data = path.read_bytes()
+    except OSError as exc:
+        return FileResult(shown, kind, "", None, [Problem(shown, 0, "", f"cannot be read: {exc.strerror}")])
+    h = digest(data)
+    try:
+        record, _ = yamlsafe.load(data)
+    except yamlsafe.LoadError as exc:
+        return FileResult(shown, kind, h, None, [Problem(shown, exc.line, "", exc.message)])
+    _normalise(kind, record)
+    found = schemas.check(schema_dir, kind, record)
+    if not found:
+        return FileResult(shown, kind, h, record)
+    _, lines = yamlsafe.load(data, lines=True)
+    problems = [Problem(shown, yamlsafe.line_for(lines, p), dotted(p), msg) for p, msg in found]
+    return FileResult(shown, kind, h, None, problems)
+
+
+def _normalise(kind: str, record: dict[str, Any]) -> None:
+    """YAML reads a bare year (``in_force: 2012``) as a number; dates are text."""
+    places = [record.get("dates")] if kind == "law" else [record] if kind == "country" else []
+    if kind == "country":
+        places += record.get("coverage") or [] if isinstance(record.get("coverage"), list) else []
+    for place in places:
+        if isinstance(place, dict):
+            for key in ("adopted", "promulgated", "in_force", "repealed", "as_of", "asean_member_since"):
+                if isinstance(place.get(key), int) and not isinstance(place.get(key), bool):
+                    place[key] = str(place[key])
+
+
+def _read_chunk(schema_dir: str, items: list[tuple[str, str]]) -> list[FileResult]:
+    return [read_one(schema_dir, kind, Path(p)) for kind, p in items]
+
+
+def read_all(schema_dir: Path, items: Iterable[tuple[str, Path]], jobs: int | None = None,
+             progress: Callable[[int], None] | None = None) -> list[FileResult]:
+    """Read many files, in order; uses several processes when there are many.
+    `progress` is called with the number of files done after each chunk."""
+    todo = [(k, str(p)) for k, p in items]
+    jobs = jobs or os.cpu_count() or 1
+    size = max(100, len(todo) // (jobs * 16)) if jobs > 1 else 500
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    out: list[FileResult] = []
+    if jobs < 2 or len(todo) < PARALLEL_FROM:
+        for chunk in chunks:
+            out.extend(_read_chunk(str(schema_dir), chunk))
+            if progress:
+                progress(len(chunk))
+        return out
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for part in pool.map(_read_chunk, [str(schema_dir)] * len(chunks), chunks):
+            out.extend(part)
+            if progress:
+                progress(len(part))
+    return out
+
+
+def line_of_field(path: str, field_path: tuple[str | int, ...]) -> int:
+    """Line of a field in a file that parsed before (used for cross-record problems)."""
+    try:
+        _, lines = yamlsafe.load(Path(path).read_bytes(), lines=True)
+    except (OSError, yamlsafe.LoadError):
+        return 0
+    return yamlsafe.line_for(lines, field_path)

@@ -1,0 +1,68 @@
+"""The in-memory corpus: vocabularies, country profiles and law facts.
+
+`LawFacts` is the small projection of a law record that the cross-record rules
+need. It is made from a parsed record, or from the previous database when a
+file has not changed, so that unchanged files need not be parsed again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .problems import Problem
+
+ENACTED = ("in-force", "partly-in-force", "enacted-not-in-force")
+IN_EFFECT = ("in-force", "partly-in-force")
+
+
+@dataclass
+class LawFacts:
+    id: str
+    country: str
+    path: str
+    status: str
+    dates: dict[str, str]
+    areas: list[str]
+    relations: list[tuple[str, str]]  # as stated in this record: (type, target)
+    evidence: str = "seen"
+    verification: str = "unverified"
+    has_note: bool = False
+
+
+def facts_of(path: str, rec: dict[str, Any]) -> LawFacts:
+    prov = rec.get("provenance", {})
+    return LawFacts(
+        id=rec["id"],
+        country=rec["country"],
+        path=path,
+        status=rec["status"],
+        dates=dict(rec.get("dates") or {}),
+        areas=list(rec["areas"]),
+        relations=[(r["type"], r["target"]) for r in rec.get("relations") or []],
+        evidence=prov.get("evidence", "seen"),
+        verification=prov.get("verification", "unverified"),
+        has_note=bool(prov.get("note")),
+    )
+
+
+@dataclass
+class Corpus:
+    root: str
+    vocab: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    vocab_paths: dict[str, str] = field(default_factory=dict)
+    vocab_titles: dict[str, str] = field(default_factory=dict)
+    countries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    country_paths: dict[str, str] = field(default_factory=dict)
+    laws: dict[str, LawFacts] = field(default_factory=dict)
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)  # parsed law records by id
+    digests: dict[str, str] = field(default_factory=dict)  # shown path -> content digest
+    problems: list[Problem] = field(default_factory=list)
+    parsed: int = 0  # files parsed in this run
+    reused: int = 0  # files whose content was unchanged and not parsed again
+
+    def codes(self, vocabulary: str) -> list[str]:
+        return [e["code"] for e in self.vocab.get(vocabulary, [])]
+
+    def inverse(self) -> dict[str, str]:
+        return {e["code"]: e["inverse"] for e in self.vocab.get("relation-types", []) if "inverse" in e}

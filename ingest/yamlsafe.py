@@ -1,0 +1,215 @@
+"""Read record files safely.
+
+Records are small YAML mappings written by people. This reader accepts exactly
+that and turns anything else into a `LoadError` with a line number, never an
+exception or a hang:
+
+* the file must be UTF-8 text (no NUL bytes), not empty and not larger than
+  `MAX_BYTES`;
+* anchors and aliases are refused while the event stream is read, before any
+  node is built, so an alias bomb ("billion laughs") costs no more than its
+  own size;
+* duplicate keys, non-string keys, nesting deeper than `MAX_DEPTH` and a top
+  level other than a mapping are refused;
+* dates stay strings (YAML timestamps are not resolved) so that partial dates
+  such as ``2019-05`` and full dates are treated alike by the schema.
+
+The document is built straight from PyYAML's event stream (the C parser when
+available), so a file is parsed once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml import events as ev
+
+# Only the event stream is used; the C parser is several times faster.
+_Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 20
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class LoadError(Exception):
+    """A file that is not an acceptable record; `line` is 1-based (0: whole file)."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:  # pragma: no cover - convenience
+        return f"line {self.line}: {self.message}"
+
+
+# Plain-scalar resolution as YAML 1.1 (PyYAML's SafeLoader), minus timestamps.
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {
+    **{w: True for w in ("yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON")},
+    **{w: False for w in ("no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF")},
+}
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
+_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?$")
+
+
+def _plain(value: str) -> Any:
+    if _NULL.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.match(value):
+        return int(value.replace("_", ""))
+    if _FLOAT.match(value):
+        return float(value.replace("_", ""))
+    return value
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text, or a LoadError naming the line of the first bad byte."""
+    if not data.strip():
+        raise LoadError(0, "the file is empty")
+    if len(data) > MAX_BYTES:
+        raise LoadError(
+            0,
+            f"the file is {len(data) / 1e6:.1f} MB; a record may be at most "
+            f"{MAX_BYTES // 1024} KB",
+        )
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise LoadError(line, "the file contains NUL bytes: it is a binary file, not YAML text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise LoadError(
+            line, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def load(data: bytes, *, lines: bool = False) -> tuple[dict[str, Any], dict[Path_, int]]:
+    """Parse one record file. Returns the mapping and, when `lines` is true,
+    a map from each key's path (e.g. ``("dates", "in_force")``) to its line."""
+    text = decode(data)
+    try:
+        return _build(text, lines)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise LoadError(line, f"malformed YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise LoadError(0, f"malformed YAML: {exc}") from None
+
+
+def _build(text: str, want_lines: bool) -> tuple[dict[str, Any], dict[Path_, int]]:
+    parser = _Parser(text)
+    line_of: dict[Path_, int] = {}
+    # A stack of open containers: (container, path, pending_key, key_line).
+    stack: list[list[Any]] = []
+    root: Any = None
+    documents = 0
+
+    def add(value: Any, line: int) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            return
+        frame = stack[-1]
+        container, path = frame[0], frame[1]
+        if isinstance(container, list):
+            if want_lines:
+                line_of[(*path, len(container))] = line
+            container.append(value)
+            return
+        key = frame[2]
+        if key is _NO_KEY:
+            if not isinstance(value, str):
+                raise LoadError(line, f"a key must be a plain name, not {_kind(value)}")
+            if value in container:
+                raise LoadError(line, f"duplicate key '{value}' (first given on an earlier line)")
+            frame[2], frame[3] = value, line
+            return
+        if want_lines:
+            line_of[(*path, key)] = frame[3]
+        container[key] = value
+        frame[2] = _NO_KEY
+
+    while True:
+        event = parser.get_event()
+        if event is None:  # pragma: no cover - defensive
+            break
+        line = event.start_mark.line + 1 if event.start_mark else 0
+        if isinstance(event, ev.AliasEvent) or getattr(event, "anchor", None):
+            raise LoadError(line, "YAML anchors and aliases (& and *) are not allowed in records")
+        if isinstance(event, ev.ScalarEvent):
+            value = _plain(event.value) if event.implicit[0] else event.value
+            if event.tag not in (None, "!", "tag:yaml.org,2002:str"):
+                raise LoadError(line, f"YAML tags such as {event.tag} are not allowed in records")
+            add(value, line)
+        elif isinstance(event, (ev.MappingStartEvent, ev.SequenceStartEvent)):
+            if event.tag not in (None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+                raise LoadError(line, f"YAML tags such as {event.tag} are not allowed in records")
+            if len(stack) >= MAX_DEPTH:
+                raise LoadError(line, f"the data is nested more than {MAX_DEPTH} levels deep")
+            container: Any = {} if isinstance(event, ev.MappingStartEvent) else []
+            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
+                raise LoadError(line, "a key must be a plain name, not a list or mapping")
+            path = _child_path(stack)
+            add(container, line)
+            stack.append([container, path, _NO_KEY, 0])
+        elif isinstance(event, (ev.MappingEndEvent, ev.SequenceEndEvent)):
+            stack.pop()
+        elif isinstance(event, ev.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise LoadError(line, "a record file must hold one YAML document, not several")
+        elif isinstance(event, ev.StreamEndEvent):
+            break
+    if root is None:
+        raise LoadError(0, "the file holds no data (only comments or blank lines)")
+    if not isinstance(root, dict):
+        raise LoadError(1, f"the top level must be a mapping of field names to values, not {_kind(root)}")
+    return root, line_of
+
+
+class _NoKey:
+    __slots__ = ()
+
+
+_NO_KEY: Any = _NoKey()
+
+
+def _child_path(stack: list[list[Any]]) -> Path_:
+    if not stack:
+        return ()
+    container, path, key = stack[-1][0], stack[-1][1], stack[-1][2]
+    if isinstance(container, list):
+        return (*path, len(container))
+    return (*path, key)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "an empty value"
+    return f"a {type(value).__name__} ({value!r})"
+
+
+def line_for(line_of: dict[Path_, int], path: Path_) -> int:
+    """The line of `path`, or of its nearest ancestor that has one."""
+    p = tuple(path)
+    while p:
+        if p in line_of:
+            return line_of[p]
+        p = p[:-1]
+    return 1
