@@ -74,7 +74,7 @@ CREATE TABLE laws (
   last_verified TEXT,
   provenance_note TEXT,
   file TEXT NOT NULL,             -- path of the record below laws/
-  search_folded TEXT              -- titles and number without diacritics, for search
+  search_folded TEXT              -- local titles as written and all titles without diacritics, for search
 );
 CREATE INDEX laws_country ON laws(country);
 CREATE INDEX laws_status ON laws(status);

@@ -84,6 +84,8 @@ def read_previous(db_path: Path) -> Previous | None:
 def build(corpus: Corpus, db_path: Path, previous: Previous | None = None,
           progress: Callable[[int], None] | None = None) -> dict[str, int]:
     """Write the database for a valid corpus; returns counts of rows."""
+    if corpus.problems:
+        raise ValueError(f"refusing to build from records with {len(corpus.problems)} problem(s)")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
     _remove_stale_temporaries(db_path)
@@ -251,8 +253,9 @@ def law_rows(rec: dict[str, Any], facts: LawFacts, inverse: dict[str, str]) -> d
     links = rec.get("links") or []
     official = next((x["url"] for x in links if x["official"]), None)
     year = next((dates.year_of(d[k]) for k in ("adopted", "promulgated", "in_force") if k in d and d[k] != "unknown"), None)
-    folded = " ".join(fold(s) for s in [rec["title"], rec.get("short_title") or "", rec.get("number") or "",
-                                         *[t["title"] for t in titles]] if s)
+    # local titles as written and without diacritics, so both spellings find them
+    folded = " ".join([*(t["title"] for t in titles),
+                       *(fold(s) for s in [rec["title"], rec.get("short_title") or "", *(t["title"] for t in titles)] if s)])
     file = "/".join(Path(facts.path).parts[-2:])
     law = (rid, rec["country"], rec["title"], rec.get("short_title"), titles[0]["title"] if titles else None,
            rec["instrument_type"], rec.get("number"), year,

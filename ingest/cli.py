@@ -108,13 +108,17 @@ def _build(laws_dir: Path, db_path: Path, full: bool = False, today: dt.date | N
         _report(corpus.problems)
         click.echo(f"{len(corpus.problems)} problem(s); {show(db_path)} was not changed.", err=True)
         sys.exit(1)
+    if previous and previous.digests == corpus.digests:
+        click.echo(f"{show(db_path)} is up to date: {len(corpus.laws)} laws, nothing changed "
+                   f"({time.perf_counter() - start:.1f} s).", err=True)
+        return
     with _progress(len(corpus.records), "Writing database") as tick:
         counts = build_db(corpus, db_path, previous=previous, progress=tick)
     secs = time.perf_counter() - start
     rate = len(corpus.laws) / secs if secs else 0
     click.echo(
         f"Built {show(db_path)}: {counts['laws']} laws, {counts['countries']} countries, "
-        f"{counts['provisions']} provisions ({corpus.parsed} files read, {corpus.reused} unchanged) "
+        f"{counts['provisions']} provisions ({corpus.parsed} record files read, {corpus.reused} unchanged) "
         f"in {secs:.1f} s, {rate:,.0f} records/s.", err=True)
 
 

@@ -10,6 +10,7 @@ from that build, which only exists if they were valid.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,8 @@ class Previous:
 
 
 def rel(root: Path, path: Path) -> str:
-    return path.resolve().relative_to(root.resolve()).as_posix()
+    """Path of a file below the (resolved) laws folder, with forward slashes."""
+    return Path(os.path.relpath(path, root)).as_posix()
 
 
 def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
@@ -67,7 +69,7 @@ def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
                 continue
         to_read.append(p)
     results = read_all(schema_dir, [("law", p) for p in to_read], jobs=jobs, progress=progress)
-    corpus.parsed += len(results) + len(support)
+    corpus.parsed += len(results)
     for p, res in zip(to_read, results, strict=True):
         corpus.digests[rel(root, p)] = res.digest
         if res.data is None:

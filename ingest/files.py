@@ -90,10 +90,10 @@ def discover(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
 
 
 def show(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """The path as shown to people: relative to the working directory when below it."""
+    text = os.path.abspath(path)
+    cwd = os.getcwd() + os.sep
+    return text[len(cwd):] if text.startswith(cwd) else text
 
 
 def digest(data: bytes) -> str:

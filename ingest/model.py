@@ -58,8 +58,8 @@ class Corpus:
     records: dict[str, dict[str, Any]] = field(default_factory=dict)  # parsed law records by id
     digests: dict[str, str] = field(default_factory=dict)  # shown path -> content digest
     problems: list[Problem] = field(default_factory=list)
-    parsed: int = 0  # files parsed in this run
-    reused: int = 0  # files whose content was unchanged and not parsed again
+    parsed: int = 0  # law files parsed in this run
+    reused: int = 0  # law files whose content was unchanged and not parsed again
 
     def codes(self, vocabulary: str) -> list[str]:
         return [e["code"] for e in self.vocab.get(vocabulary, [])]

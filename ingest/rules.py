@@ -222,7 +222,8 @@ def _status_problems(law: LawFacts, successors: list[str], laws: dict[str, LawFa
         for succ in successors:
             other = laws[succ]
             other_start = other.dates.get("in_force")
-            if other.status in IN_EFFECT and other_start and other_start != "unknown" and (dates.latest(other_start) or today) <= today:
+            started = other_start and other_start != "unknown" and (dates.latest(other_start) or today) <= today
+            if other.status in IN_EFFECT and started:
                 yield ("status",), (
                     f"is {status} but it is replaced by {succ}, in force since {other_start}: use superseded")
 
@@ -270,7 +271,8 @@ def _vocabulary_problems(corpus: Corpus) -> list[Problem]:
     inverse = corpus.inverse()
     for code in corpus.codes("relation-types"):
         if inverse.get(inverse.get(code, ""), None) != code:
-            out.append(Problem(corpus.vocab_paths["relation-types"], 0, "entries", f"'{code}' needs an inverse that points back to it"))
+            out.append(Problem(corpus.vocab_paths["relation-types"], 0, "entries",
+                               f"'{code}' needs an inverse that points back to it"))
     # The schemas carry the vocabularies as enums (for editors); they must agree.
     schema_dir = Path(corpus.root) / "schemas"
     for schema_name, field_path, vocab in SCHEMA_ENUMS:
@@ -283,7 +285,8 @@ def _vocabulary_problems(corpus: Corpus) -> list[Problem]:
             out.append(Problem(str(schema_dir / schema_name), 0, "", "cannot be read as the expected JSON Schema"))
             continue
         if vocab in corpus.vocab and sorted(listed) != sorted(corpus.codes(vocab)):
-            out.append(Problem(str(schema_dir / schema_name), 0, ".".join(f for f in field_path if f not in ("properties", "items")),
+            field = ".".join(f for f in field_path if f not in ("properties", "items"))
+            out.append(Problem(str(schema_dir / schema_name), 0, field,
                                f"lists {sorted(listed)} but vocabularies/{vocab}.yml has {sorted(corpus.codes(vocab))}"))
     return out
 

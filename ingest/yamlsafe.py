@@ -57,7 +57,12 @@ _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
 _FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?$")
 
 
+_NOT_TEXT_START = set("yYnNtTfFoO~0123456789+-.")
+
+
 def _plain(value: str) -> Any:
+    if value and value[0] not in _NOT_TEXT_START:
+        return value  # the common case: ordinary text
     if _NULL.match(value):
         return None
     if value in _BOOL:
@@ -71,14 +76,14 @@ def _plain(value: str) -> Any:
 
 def decode(data: bytes) -> str:
     """Bytes to text, or a LoadError naming the line of the first bad byte."""
-    if not data.strip():
-        raise LoadError(0, "the file is empty")
     if len(data) > MAX_BYTES:
         raise LoadError(
             0,
             f"the file is {len(data) / 1e6:.1f} MB; a record may be at most "
             f"{MAX_BYTES // 1024} KB",
         )
+    if not data.strip():
+        raise LoadError(0, "the file is empty")
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise LoadError(line, "the file contains NUL bytes: it is a binary file, not YAML text")
@@ -109,74 +114,87 @@ def load(data: bytes, *, lines: bool = False) -> tuple[dict[str, Any], dict[Path
 
 
 def _build(text: str, want_lines: bool) -> tuple[dict[str, Any], dict[Path_, int]]:
-    parser = _Parser(text)
+    get_event = _Parser(text).get_event
     line_of: dict[Path_, int] = {}
-    # A stack of open containers: (container, path, pending_key, key_line).
+    # Open containers, innermost last: [container, path, pending key, line of that key].
     stack: list[list[Any]] = []
     root: Any = None
     documents = 0
+    scalar, alias = ev.ScalarEvent, ev.AliasEvent
+    starts = (ev.MappingStartEvent, ev.SequenceStartEvent)
+    ends = (ev.MappingEndEvent, ev.SequenceEndEvent)
 
-    def add(value: Any, line: int) -> None:
+    def add(value: Any, event: Any) -> None:
         nonlocal root
         if not stack:
             root = value
             return
         frame = stack[-1]
-        container, path = frame[0], frame[1]
-        if isinstance(container, list):
+        container = frame[0]
+        if container.__class__ is list:
             if want_lines:
-                line_of[(*path, len(container))] = line
+                line_of[(*frame[1], len(container))] = _line(event)
             container.append(value)
             return
         key = frame[2]
         if key is _NO_KEY:
-            if not isinstance(value, str):
-                raise LoadError(line, f"a key must be a plain name, not {_kind(value)}")
+            if value.__class__ is not str:
+                raise LoadError(_line(event), f"a key must be a plain name, not {_kind(value)}")
             if value in container:
-                raise LoadError(line, f"duplicate key '{value}' (first given on an earlier line)")
-            frame[2], frame[3] = value, line
+                raise LoadError(_line(event), f"duplicate key '{value}' (first given on an earlier line)")
+            frame[2] = value
+            if want_lines:
+                frame[3] = _line(event)
             return
         if want_lines:
-            line_of[(*path, key)] = frame[3]
+            line_of[(*frame[1], key)] = frame[3]
         container[key] = value
         frame[2] = _NO_KEY
 
     while True:
-        event = parser.get_event()
-        if event is None:  # pragma: no cover - defensive
-            break
-        line = event.start_mark.line + 1 if event.start_mark else 0
-        if isinstance(event, ev.AliasEvent) or getattr(event, "anchor", None):
-            raise LoadError(line, "YAML anchors and aliases (& and *) are not allowed in records")
-        if isinstance(event, ev.ScalarEvent):
-            value = _plain(event.value) if event.implicit[0] else event.value
+        event = get_event()
+        cls = event.__class__
+        if cls is scalar:
+            if event.anchor is not None:
+                raise LoadError(_line(event), _NO_ANCHORS)
             if event.tag not in (None, "!", "tag:yaml.org,2002:str"):
-                raise LoadError(line, f"YAML tags such as {event.tag} are not allowed in records")
-            add(value, line)
-        elif isinstance(event, (ev.MappingStartEvent, ev.SequenceStartEvent)):
+                raise LoadError(_line(event), f"YAML tags such as {event.tag} are not allowed in records")
+            add(_plain(event.value) if event.implicit[0] else event.value, event)
+        elif cls in starts:
+            if event.anchor is not None:
+                raise LoadError(_line(event), _NO_ANCHORS)
             if event.tag not in (None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-                raise LoadError(line, f"YAML tags such as {event.tag} are not allowed in records")
+                raise LoadError(_line(event), f"YAML tags such as {event.tag} are not allowed in records")
             if len(stack) >= MAX_DEPTH:
-                raise LoadError(line, f"the data is nested more than {MAX_DEPTH} levels deep")
-            container: Any = {} if isinstance(event, ev.MappingStartEvent) else []
-            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
-                raise LoadError(line, "a key must be a plain name, not a list or mapping")
-            path = _child_path(stack)
-            add(container, line)
+                raise LoadError(_line(event), f"the data is nested more than {MAX_DEPTH} levels deep")
+            if stack and stack[-1][0].__class__ is dict and stack[-1][2] is _NO_KEY:
+                raise LoadError(_line(event), "a key must be a plain name, not a list or mapping")
+            container: Any = {} if cls is ev.MappingStartEvent else []
+            path = _child_path(stack) if want_lines else ()
+            add(container, event)
             stack.append([container, path, _NO_KEY, 0])
-        elif isinstance(event, (ev.MappingEndEvent, ev.SequenceEndEvent)):
+        elif cls in ends:
             stack.pop()
-        elif isinstance(event, ev.DocumentStartEvent):
+        elif cls is alias:
+            raise LoadError(_line(event), _NO_ANCHORS)
+        elif cls is ev.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise LoadError(line, "a record file must hold one YAML document, not several")
-        elif isinstance(event, ev.StreamEndEvent):
+                raise LoadError(_line(event), "a record file must hold one YAML document, not several")
+        elif cls is ev.StreamEndEvent:
             break
     if root is None:
         raise LoadError(0, "the file holds no data (only comments or blank lines)")
     if not isinstance(root, dict):
         raise LoadError(1, f"the top level must be a mapping of field names to values, not {_kind(root)}")
     return root, line_of
+
+
+_NO_ANCHORS = "YAML anchors and aliases (& and *) are not allowed in records"
+
+
+def _line(event: Any) -> int:
+    return event.start_mark.line + 1 if event.start_mark else 0
 
 
 class _NoKey:

@@ -1,0 +1,140 @@
+"""The database build: atomic, deterministic, incremental and searchable."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.synthetic import make_corpus
+from ingest.build import build, read_previous
+from ingest.corpus import validate
+from tests.conftest import ROOT
+
+
+def dump(db: Path) -> dict[str, list[tuple]]:
+    """Every content table and view, rows in primary-key order (rowids aside)."""
+    conn = sqlite3.connect(db)
+    out = {}
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE '%_fts%' "
+        "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    for name in names:
+        rows = conn.execute(f"SELECT * FROM [{name}]").fetchall()
+        out[name] = sorted(rows, key=repr)
+    out["schema"] = sorted(conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%'"))
+    for table in ("laws", "provisions", "law_titles"):
+        out[f"{table}_fts"] = sorted(conn.execute(f"SELECT * FROM [{table}_fts]").fetchall(), key=repr)
+    conn.close()
+    return out
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    return make_corpus(tmp_path_factory.mktemp("synthetic"), 3000)
+
+
+def test_same_records_give_the_same_database(corpus, tmp_path: Path) -> None:
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    build(corpus, a)
+    build(validate(ROOT / "laws"), b)
+    assert dump(a) == dump(b)
+
+
+def test_tables_have_foreign_keys_and_indexes(built_db: Path) -> None:
+    conn = sqlite3.connect(built_db)
+    fks = {(r[2], r[3]) for r in conn.execute("SELECT * FROM pragma_foreign_key_list('laws')")}
+    assert ("countries", "country") in fks and ("statuses", "status") in fks
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    indexes = {r[1] for r in conn.execute("PRAGMA index_list('laws')")}
+    assert {"laws_country", "laws_status"} <= indexes
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_one_edited_record_is_patched_like_a_full_build(synthetic: Path, tmp_path: Path) -> None:
+    db = tmp_path / "laws.db"
+    build(validate(synthetic), db)
+    edited = synthetic / "th" / "synthetic-law-8.yml"
+    edited.write_text(edited.read_text().replace("short_title: SA 8", "short_title: Edited eight"))
+    (synthetic / "th" / "synthetic-law-30.yml").unlink()  # and one removed
+    previous = read_previous(db)
+    corpus = validate(synthetic, previous=previous)
+    assert corpus.problems == []
+    assert corpus.parsed < 40 and corpus.reused > 2900  # unchanged files were not read again
+    build(corpus, db, previous=previous)
+    full = tmp_path / "full.db"
+    build(validate(synthetic), full)
+    assert dump(db) == dump(full)
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT rowid FROM laws_fts WHERE laws_fts MATCH 'edited'").fetchall()
+    assert conn.execute("SELECT count(*) FROM laws WHERE id = 'th-synthetic-law-30'").fetchone() == (0,)
+
+
+def test_a_killed_build_leaves_the_previous_database(synthetic: Path, tmp_path: Path) -> None:
+    db = tmp_path / "laws.db"
+    build(validate(synthetic), db)
+    before = dump(db)
+    edited = synthetic / "my" / "synthetic-law-4.yml"
+    edited.write_text(edited.read_text().replace("short_title: SA 4", "short_title: Changed"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ingest", "build", "--full", "--laws", str(synthetic), "--db", str(db), "--jobs", "1"],
+        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("laws.db.tmp-*")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert proc.poll() is None, "the build ended before it could be interrupted"
+    time.sleep(0.05)  # well inside the write
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert list(tmp_path.glob("laws.db.tmp-*")), "the kill should have left a half-written temporary file"
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
+    assert dump(db) == before
+    # the next build cleans up and succeeds
+    build(validate(synthetic), db)
+    assert not list(tmp_path.glob("laws.db.tmp-*"))
+    assert sqlite3.connect(db).execute("SELECT short_title FROM laws WHERE id = 'my-synthetic-law-4'").fetchone() == ("Changed",)
+
+
+# --- search ------------------------------------------------------------------
+
+
+def search(db: Path, table: str, query: str) -> list[str]:
+    conn = sqlite3.connect(db)
+    key = "id" if table == "laws" else "law_id"
+    sql = f"SELECT t.{key} FROM [{table}] t JOIN [{table}_fts] f ON f.rowid = t.rowid WHERE [{table}_fts] MATCH ?"
+    return sorted({r[0] for r in conn.execute(sql, (query,))})
+
+
+def test_search_finds_an_english_title(built_db: Path) -> None:
+    assert "th-personal-data-protection-act-2019" in search(built_db, "laws", "personal data protection")
+
+
+def test_search_finds_a_number(built_db: Path) -> None:
+    assert "vn-law-on-e-transactions-2023" in search(built_db, "laws", '"20/2023/QH15"')
+    assert "ph-electronic-commerce-act-2000" in search(built_db, "laws", "8792")
+
+
+def test_search_finds_vietnamese_typed_without_diacritics(built_db: Path) -> None:
+    assert "vn-law-on-e-transactions-2023" in search(built_db, "laws", "giao dich dien tu")
+    assert "vn-law-on-e-transactions-2023" in search(built_db, "laws", "Giao dịch điện tử")
+
+
+def test_search_finds_a_thai_title_by_a_substring(built_db: Path) -> None:
+    # "ข้อมูลส่วนบุคคล" (personal data) sits inside the Thai title, with no spaces around it
+    assert "th-personal-data-protection-act-2019" in search(built_db, "law_titles", '"ข้อมูลส่วนบุคคล"')
+
+
+def test_search_finds_a_provision(built_db: Path) -> None:
+    conn = sqlite3.connect(built_db)
+    rows = conn.execute("SELECT p.law_id FROM provisions p JOIN provisions_fts f ON f.rowid = p.rowid "
+                        "WHERE provisions_fts MATCH 'Art'").fetchall()
+    assert rows
