@@ -10,6 +10,7 @@ same as a full build's.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -22,7 +23,7 @@ from typing import Any
 import sqlite_utils
 
 from . import dates
-from .corpus import Previous
+from .corpus import Previous, validate
 from .model import Corpus, LawFacts
 from .text import fold
 
@@ -81,49 +82,122 @@ def read_previous(db_path: Path) -> Previous | None:
         return None
 
 
-def build(corpus: Corpus, db_path: Path, previous: Previous | None = None,
-          progress: Callable[[int], None] | None = None) -> dict[str, int]:
-    """Write the database for a valid corpus; returns counts of rows."""
-    if corpus.problems:
-        raise ValueError(f"refusing to build from records with {len(corpus.problems)} problem(s)")
+def build(root: Path, db_path: Path, previous: Previous | None = None, today: dt.date | None = None,
+          jobs: int | None = None, progress: Progress | None = None) -> tuple[Corpus, dict[str, int] | None]:
+    """Validate the records under `root` and write the database atomically.
+
+    Rows are written to a temporary file while the records are read; the file
+    replaces `db_path` only if every rule passes. Returns the corpus (with its
+    problems) and the row counts, or None for the counts when nothing was
+    written (problems found, or nothing changed since `previous`)."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
     _remove_stale_temporaries(db_path)
+    tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
+    writer = _Writer(tmp, db_path)
     try:
-        patch = previous is not None and corpus.reused > 0 and db_path.exists()
-        if patch:
-            shutil.copyfile(db_path, tmp)
-        with closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
-            conn.execute("PRAGMA journal_mode = OFF")
-            conn.execute("PRAGMA synchronous = OFF")
-            if not patch:
-                conn.executescript(SCHEMA_SQL.read_text(encoding="utf-8"))
-            conn.execute("BEGIN")
-            if patch:
-                _patch(conn, corpus, progress)
-            else:
-                _full(conn, corpus, progress)
-            conn.execute("COMMIT")
-            if not patch:
-                conn.executescript(VIEWS_SQL.read_text(encoding="utf-8"))
-                db = sqlite_utils.Database(conn)
-                for table, columns, tokenize in FTS:
-                    db[table].enable_fts(columns, tokenize=tokenize, create_triggers=True, replace=True)
-            conn.execute("ANALYZE")
-            counts = {t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
-                      for t in ("laws", "countries", "provisions", "relations", "law_titles")}
-            problems = conn.execute("PRAGMA foreign_key_check").fetchall()
-            if problems:
-                raise RuntimeError(f"foreign keys broken in the new database: {problems[:5]}")
-            conn.execute("PRAGMA journal_mode = DELETE")
+        corpus = validate(root, previous=previous, today=today, jobs=jobs, progress=progress, sink=writer.add)
+        if corpus.problems or (previous and previous.digests == corpus.digests and db_path.exists()):
+            return corpus, None
+        counts = writer.finish(corpus)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, db_path)
         _fsync_dir(db_path.parent)
-        return counts
+        return corpus, counts
     finally:
+        writer.close()
         with suppress(FileNotFoundError):
             tmp.unlink()
+
+
+class _Writer:
+    """Receives valid law records as they are read and writes their rows."""
+
+    BATCH = 2000
+
+    def __init__(self, tmp: Path, target: Path) -> None:
+        self.tmp, self.target = tmp, target
+        self.conn: sqlite3.Connection | None = None
+        self.patch = False
+        self.inverse: dict[str, str] = {}
+        self.rows: dict[str, list[tuple[Any, ...]]] = {}
+        self.pending = 0
+
+    def _open(self, corpus: Corpus) -> sqlite3.Connection:
+        # Patch a copy of the previous database when only law files changed.
+        self.patch = corpus.incremental and self.target.exists()
+        if self.patch:
+            shutil.copyfile(self.target, self.tmp)
+        conn = sqlite3.connect(self.tmp, isolation_level=None)
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        if not self.patch:
+            conn.executescript(SCHEMA_SQL.read_text(encoding="utf-8"))
+        conn.execute("BEGIN")
+        self.inverse = corpus.inverse()
+        self.rows = {t: [] for t in ("laws", "relations", *LAW_CHILD_TABLES)}
+        self.conn = conn
+        return conn
+
+    def add(self, corpus: Corpus, rec: dict[str, Any]) -> None:
+        conn = self.conn or self._open(corpus)
+        if self.patch:
+            self._flush()
+            _delete_laws(conn, "= ?", [rec["id"]])
+        for table, rows in law_rows(rec, self.inverse).items():
+            self.rows[table].extend(rows)
+        self.pending += 1
+        if self.pending >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        assert self.conn is not None
+        for table, rows in self.rows.items():
+            if rows:
+                self.conn.executemany(f"INSERT INTO [{table}] VALUES ({','.join('?' * len(rows[0]))})", rows)
+                rows.clear()
+        self.pending = 0
+
+    def finish(self, corpus: Corpus) -> dict[str, int]:
+        conn = self.conn or self._open(corpus)
+        self._flush()
+        if self.patch:  # records removed or renamed since the previous build
+            conn.execute("CREATE TEMP TABLE current_ids (id TEXT PRIMARY KEY)")
+            conn.executemany("INSERT INTO current_ids VALUES (?)", [(i,) for i in corpus.laws])
+            _delete_laws(conn, "NOT IN (SELECT id FROM current_ids)", [])
+            conn.execute("DELETE FROM files")
+        else:
+            _vocabularies(conn, corpus)
+            _countries(conn, corpus)
+        _files(conn, corpus.digests.items())
+        conn.execute("COMMIT")
+        if not self.patch:
+            conn.executescript(VIEWS_SQL.read_text(encoding="utf-8"))
+            db = sqlite_utils.Database(conn)
+            for table, columns, tokenize in FTS:
+                db[table].enable_fts(columns, tokenize=tokenize, create_triggers=True, replace=True)
+        conn.execute("ANALYZE")
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"foreign keys broken in the new database: {broken[:5]}")
+        counts = {t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
+                  for t in ("laws", "countries", "provisions", "relations", "law_titles")}
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.close()
+        self.conn = None
+        return counts
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def _delete_laws(conn: sqlite3.Connection, condition: str, params: list[str]) -> None:
+    conn.execute(f"DELETE FROM relations WHERE stated_in {condition}", params)
+    for table in LAW_CHILD_TABLES:
+        conn.execute(f"DELETE FROM [{table}] WHERE law_id {condition}", params)
+    conn.execute(f"DELETE FROM laws WHERE id {condition}", params)
 
 
 def _remove_stale_temporaries(db_path: Path) -> None:
@@ -153,41 +227,7 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-# --------------------------------------------------------------------------
-
-
-def _full(conn: sqlite3.Connection, corpus: Corpus, progress: Progress | None) -> None:
-    _vocabularies(conn, corpus)
-    _countries(conn, corpus)
-    _files(conn, corpus, corpus.digests.items())
-    _insert_laws(conn, corpus, sorted(corpus.records), progress)
-
-
-def _patch(conn: sqlite3.Connection, corpus: Corpus, progress: Progress | None) -> None:
-    """Apply the changed and removed law records to a copy of the previous database."""
-    old_files = dict(conn.execute("SELECT path, digest FROM files"))
-    old_ids = dict(conn.execute("SELECT file, id FROM laws"))
-    changed_paths = [p for p, d in corpus.digests.items() if old_files.get(p) != d]
-    gone = [p for p in old_files if p not in corpus.digests]
-    stale_ids = [old_ids[p] for p in changed_paths + gone if p in old_ids]
-    for chunk in _chunks(stale_ids, 500):
-        marks = ",".join("?" * len(chunk))
-        conn.execute(f"DELETE FROM relations WHERE stated_in IN ({marks})", chunk)
-        for table in LAW_CHILD_TABLES:
-            conn.execute(f"DELETE FROM [{table}] WHERE law_id IN ({marks})", chunk)
-        conn.execute(f"DELETE FROM laws WHERE id IN ({marks})", chunk)
-    for chunk in _chunks(gone + changed_paths, 500):
-        conn.execute(f"DELETE FROM files WHERE path IN ({','.join('?' * len(chunk))})", chunk)
-    _files(conn, corpus, [(p, corpus.digests[p]) for p in changed_paths])
-    _insert_laws(conn, corpus, sorted(corpus.records), progress)
-
-
-def _chunks(items: list[str], n: int) -> Iterable[list[str]]:
-    for i in range(0, len(items), n):
-        yield items[i : i + n]
-
-
-def _files(conn: sqlite3.Connection, corpus: Corpus, items: Iterable[tuple[str, str]]) -> None:
+def _files(conn: sqlite3.Connection, items: Iterable[tuple[str, str]]) -> None:
     rows = []
     for path, digest in sorted(items):
         kind = "schema" if path.startswith("schemas/") else "vocabulary" if path.startswith("vocabularies/") \
@@ -229,22 +269,7 @@ def _countries(conn: sqlite3.Connection, corpus: Corpus) -> None:
                           json.dumps(st["sources"], ensure_ascii=False, sort_keys=True)))
 
 
-def _insert_laws(conn: sqlite3.Connection, corpus: Corpus, ids: list[str], progress: Progress | None) -> None:
-    inverse = corpus.inverse()
-    tables: dict[str, list[tuple[Any, ...]]] = {t: [] for t in ("laws", "relations", *LAW_CHILD_TABLES)}
-    for n, rid in enumerate(ids, 1):
-        for table, rows in law_rows(corpus.records[rid], corpus.laws[rid], inverse).items():
-            tables[table].extend(rows)
-        if progress and n % 500 == 0:
-            progress(500)
-    if progress:
-        progress(len(ids) % 500)
-    for table, rows in tables.items():
-        if rows:
-            conn.executemany(f"INSERT INTO [{table}] VALUES ({','.join('?' * len(rows[0]))})", rows)
-
-
-def law_rows(rec: dict[str, Any], facts: LawFacts, inverse: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:
+def law_rows(rec: dict[str, Any], inverse: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:
     """The rows one law record contributes to each table."""
     rid = rec["id"]
     d = rec.get("dates") or {}
@@ -256,7 +281,7 @@ def law_rows(rec: dict[str, Any], facts: LawFacts, inverse: dict[str, str]) -> d
     # local titles as written and without diacritics, so both spellings find them
     folded = " ".join([*(t["title"] for t in titles),
                        *(fold(s) for s in [rec["title"], rec.get("short_title") or "", *(t["title"] for t in titles)] if s)])
-    file = "/".join(Path(facts.path).parts[-2:])
+    file = f"{rec['country'].lower()}/{rid.split('-', 1)[1]}.yml"  # the rules make the path follow the id
     law = (rid, rec["country"], rec["title"], rec.get("short_title"), titles[0]["title"] if titles else None,
            rec["instrument_type"], rec.get("number"), year,
            d.get("adopted"), d.get("promulgated"), d.get("in_force"), d.get("repealed"),

@@ -17,7 +17,6 @@ from .build import build as build_db
 from .build import read_previous
 from .corpus import validate as validate_corpus
 from .files import find_root, show
-from .model import Corpus
 from .problems import Problem
 from .site import datasette_args, ensure_inspect_file, is_stale, matrix_rows
 
@@ -102,19 +101,16 @@ def _build(laws_dir: Path, db_path: Path, full: bool = False, today: dt.date | N
     start = time.perf_counter()
     previous = None if full else read_previous(db_path)
     total = sum(1 for _ in root.glob("[a-z][a-z]/*.yml"))
-    with _progress(total, "Reading records") as tick:
-        corpus = validate_corpus(root, previous=previous, today=today, jobs=jobs, progress=tick)
+    with _progress(total, "Building") as tick:
+        corpus, counts = build_db(root, db_path, previous=previous, today=today, jobs=jobs, progress=tick)
+    secs = time.perf_counter() - start
     if corpus.problems:
         _report(corpus.problems)
         click.echo(f"{len(corpus.problems)} problem(s); {show(db_path)} was not changed.", err=True)
         sys.exit(1)
-    if previous and previous.digests == corpus.digests:
-        click.echo(f"{show(db_path)} is up to date: {len(corpus.laws)} laws, nothing changed "
-                   f"({time.perf_counter() - start:.1f} s).", err=True)
+    if counts is None:
+        click.echo(f"{show(db_path)} is up to date: {len(corpus.laws)} laws, nothing changed ({secs:.1f} s).", err=True)
         return
-    with _progress(len(corpus.records), "Writing database") as tick:
-        counts = build_db(corpus, db_path, previous=previous, progress=tick)
-    secs = time.perf_counter() - start
     rate = len(corpus.laws) / secs if secs else 0
     click.echo(
         f"Built {show(db_path)}: {counts['laws']} laws, {counts['countries']} countries, "
@@ -194,4 +190,4 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
         yield bar.update
 
 
-__all__ = ["main", "Corpus"]
+__all__ = ["main"]

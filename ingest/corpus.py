@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import rules
 from .files import FileResult, digest, discover, read_all, show
@@ -35,8 +36,13 @@ def rel(root: Path, path: Path) -> str:
     return Path(os.path.relpath(path, root)).as_posix()
 
 
+Sink = Callable[[Corpus, dict[str, Any]], None]
+
+
 def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
-         progress: Callable[[int], None] | None = None) -> Corpus:
+         progress: Callable[[int], None] | None = None, sink: Sink | None = None) -> Corpus:
+    """Read the laws folder. Each valid law record is passed to `sink` (if any)
+    as it is read and then dropped, so memory holds only the small facts."""
     root = root.resolve()
     found, problems = discover(root)
     corpus = Corpus(root=str(root), problems=problems)
@@ -53,6 +59,7 @@ def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
         _take_support(corpus, kind, res)
     if previous and any(previous.digests.get(k) != v for k, v in corpus.digests.items()):
         previous = None  # rules or vocabularies changed: check everything again
+    corpus.incremental = previous is not None
 
     to_read: list[Path] = []
     for p in law_files:
@@ -69,8 +76,8 @@ def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
                 continue
         to_read.append(p)
     results = read_all(schema_dir, [("law", p) for p in to_read], jobs=jobs, progress=progress)
-    corpus.parsed += len(results)
     for p, res in zip(to_read, results, strict=True):
+        corpus.parsed += 1
         corpus.digests[rel(root, p)] = res.digest
         if res.data is None:
             corpus.problems.extend(res.problems)
@@ -83,8 +90,9 @@ def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
         if rid in corpus.laws:
             corpus.problems.append(Problem(res.path, 1, "id", f"'{rid}' is already the id of {corpus.laws[rid].path}"))
             continue
-        corpus.records[rid] = res.data
         _add_law(corpus, facts_of(res.path, res.data))
+        if sink:
+            sink(corpus, res.data)
     return corpus
 
 
@@ -124,9 +132,10 @@ def _profile_urls(profile: dict) -> list[str]:
 
 
 def validate(root: Path, previous: Previous | None = None, today: dt.date | None = None,
-             jobs: int | None = None, progress: Callable[[int], None] | None = None) -> Corpus:
+             jobs: int | None = None, progress: Callable[[int], None] | None = None,
+             sink: Sink | None = None) -> Corpus:
     """Load and apply every rule; `corpus.problems` lists all problems, sorted."""
-    corpus = load(root, previous, jobs, progress)
+    corpus = load(root, previous, jobs, progress, sink)
     required = ["areas", "statuses", "instrument-types", "relation-types", "languages"]
     missing = [v for v in required if v not in corpus.vocab]
     if missing:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,26 +140,35 @@ def _read_chunk(schema_dir: str, items: list[tuple[str, str]]) -> list[FileResul
 
 
 def read_all(schema_dir: Path, items: Iterable[tuple[str, Path]], jobs: int | None = None,
-             progress: Callable[[int], None] | None = None) -> list[FileResult]:
-    """Read many files, in order; uses several processes when there are many.
-    `progress` is called with the number of files done after each chunk."""
+             progress: Callable[[int], None] | None = None) -> Iterator[FileResult]:
+    """Read many files, yielding results in order; uses several processes when
+    there are many, with a bounded number of chunks in flight so that memory
+    stays flat. `progress` is called with the number of files done per chunk."""
     todo = [(k, str(p)) for k, p in items]
     jobs = jobs or os.cpu_count() or 1
-    size = max(100, len(todo) // (jobs * 16)) if jobs > 1 else 500
+    size = 250
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    out: list[FileResult] = []
     if jobs < 2 or len(todo) < PARALLEL_FROM:
         for chunk in chunks:
-            out.extend(_read_chunk(str(schema_dir), chunk))
+            yield from _read_chunk(str(schema_dir), chunk)
             if progress:
                 progress(len(chunk))
-        return out
+        return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for part in pool.map(_read_chunk, [str(schema_dir)] * len(chunks), chunks):
-            out.extend(part)
-            if progress:
-                progress(len(part))
-    return out
+        pending: deque[Future[list[FileResult]]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_read_chunk, str(schema_dir), chunk))
+            if len(pending) > 2 * jobs:
+                yield from _done(pending.popleft(), progress)
+        while pending:
+            yield from _done(pending.popleft(), progress)
+
+
+def _done(future: Future[list[FileResult]], progress: Callable[[int], None] | None) -> list[FileResult]:
+    part = future.result()
+    if progress:
+        progress(len(part))
+    return part
 
 
 def line_of_field(path: str, field_path: tuple[str | int, ...]) -> int:

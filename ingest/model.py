@@ -55,11 +55,11 @@ class Corpus:
     countries: dict[str, dict[str, Any]] = field(default_factory=dict)
     country_paths: dict[str, str] = field(default_factory=dict)
     laws: dict[str, LawFacts] = field(default_factory=dict)
-    records: dict[str, dict[str, Any]] = field(default_factory=dict)  # parsed law records by id
     digests: dict[str, str] = field(default_factory=dict)  # shown path -> content digest
     problems: list[Problem] = field(default_factory=list)
     parsed: int = 0  # law files parsed in this run
     reused: int = 0  # law files whose content was unchanged and not parsed again
+    incremental: bool = False  # a previous build's facts were used for unchanged files
 
     def codes(self, vocabulary: str) -> list[str]:
         return [e["code"] for e in self.vocab.get(vocabulary, [])]

@@ -29,7 +29,7 @@ def corpus():
 def built_db(corpus, tmp_path_factory) -> Path:
     """A database built from the shipped records."""
     path = tmp_path_factory.mktemp("db") / "laws.db"
-    build(corpus, path)
+    build(LAWS, path)
     return path
 
 

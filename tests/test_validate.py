@@ -218,10 +218,9 @@ def test_inverse_is_derived(root: Path, tmp_path: Path) -> None:
 
     write_law(root, law(id="sg-example-act-1998", status="superseded", dates={"adopted": "1998", "in_force": "1998"}))
     write_law(root, law(relations=[{"type": "replaces", "target": "sg-example-act-1998"}]))
-    corpus = validate(root, today=TODAY)
-    assert corpus.problems == []
     db = tmp_path / "x.db"
-    build(corpus, db)
+    corpus, _ = build(root, db, today=TODAY)
+    assert corpus.problems == []
     import sqlite3
 
     rows = sqlite3.connect(db).execute("SELECT law_id, type, target_id FROM law_relations ORDER BY 1").fetchall()
