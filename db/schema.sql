@@ -82,7 +82,7 @@ CREATE INDEX laws_instrument_type ON laws(instrument_type);
 CREATE INDEX laws_principal_area ON laws(principal_area);
 CREATE INDEX laws_verification ON laws(verification);
 CREATE INDEX laws_last_verified ON laws(last_verified);
-CREATE INDEX laws_year ON laws(year);
+CREATE INDEX laws_year ON laws(year DESC, id);  -- the laws table's default order
 
 CREATE TABLE law_areas (
   law_id TEXT NOT NULL REFERENCES laws(id),

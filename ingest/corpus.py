@@ -10,7 +10,6 @@ from that build, which only exists if they were valid.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +30,6 @@ class Previous:
     facts: dict[str, LawFacts] = field(default_factory=dict)
 
 
-def rel(root: Path, path: Path) -> str:
-    """Path of a file below the (resolved) laws folder, with forward slashes."""
-    return Path(os.path.relpath(path, root)).as_posix()
-
-
 Sink = Callable[[Corpus, dict[str, Any]], None]
 
 
@@ -47,26 +41,24 @@ def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
     found, problems = discover(root)
     corpus = Corpus(root=str(root), problems=problems)
     schema_dir = root / "schemas"
-    support = [(k, p) for k, p in found if k != "law"]
-    law_files = [p for k, p in found if k == "law"]
+    support = [(k, p, r) for k, p, r in found if k != "law"]
+    law_files = [(p, r) for k, p, r in found if k == "law"]
 
     # Schemas, vocabularies and profiles are few: always read them.
-    schema_files = sorted(schema_dir.glob("*.schema.json"))
-    for p in schema_files:
-        corpus.digests[rel(root, p)] = digest(p.read_bytes())
-    for res, (kind, p) in zip(read_all(schema_dir, support, jobs=1), support, strict=True):
-        corpus.digests[rel(root, p)] = res.digest
+    for p in sorted(schema_dir.glob("*.schema.json")):
+        corpus.digests[f"schemas/{p.name}"] = digest(p.read_bytes())
+    for res, (kind, _, r) in zip(read_all(schema_dir, [(k, p) for k, p, _ in support], jobs=1), support, strict=True):
+        corpus.digests[r] = res.digest
         _take_support(corpus, kind, res)
     if previous and any(previous.digests.get(k) != v for k, v in corpus.digests.items()):
         previous = None  # rules or vocabularies changed: check everything again
     corpus.incremental = previous is not None
 
-    to_read: list[Path] = []
-    for p in law_files:
-        key = rel(root, p)
+    to_read: list[tuple[str, str]] = []
+    for p, key in law_files:
         if previous and key in previous.facts:
-            data = p.read_bytes()
-            h = digest(data)
+            with open(p, "rb") as fh:
+                h = digest(fh.read())
             if previous.digests.get(key) == h:
                 old = previous.facts[key]
                 old.path = show(p)
@@ -74,11 +66,11 @@ def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
                 _add_law(corpus, old)
                 corpus.reused += 1
                 continue
-        to_read.append(p)
-    results = read_all(schema_dir, [("law", p) for p in to_read], jobs=jobs, progress=progress)
-    for p, res in zip(to_read, results, strict=True):
+        to_read.append((p, key))
+    results = read_all(schema_dir, [("law", p) for p, _ in to_read], jobs=jobs, progress=progress)
+    for (_, key), res in zip(to_read, results, strict=True):
         corpus.parsed += 1
-        corpus.digests[rel(root, p)] = res.digest
+        corpus.digests[key] = res.digest
         if res.data is None:
             corpus.problems.extend(res.problems)
             continue

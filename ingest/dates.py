@@ -9,10 +9,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from functools import lru_cache
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+@lru_cache(maxsize=65536)
 def parse_bounds(value: str) -> tuple[dt.date, dt.date] | None:
     """The first and last day that `value` may stand for; None if not a date."""
     m = _DATE.match(value) if isinstance(value, str) else None

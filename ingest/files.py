@@ -47,18 +47,20 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-def classify(root: Path, path: Path) -> str | None:
-    """'law', 'country', 'vocabulary', None for documentation/schemas; raises ValueError."""
-    rel = path.relative_to(root)
-    parts = rel.parts
+def classify(rel: str) -> str | None:
+    """Kind of the file at `rel` (below the laws folder, '/'-separated): 'law',
+    'country', 'vocabulary', or None for documentation and schemas.
+    Raises ValueError for a file that does not belong there."""
+    parts = rel.split("/")
     if len(parts) == 1:
         if parts[0] in DOCS:
             return None
         raise ValueError("unexpected file at the top of the laws folder: law records go in laws/<cc>/<slug>.yml")
     if parts[0] == "schemas" and len(parts) == 2:
         return None
-    if path.suffix != ".yml":
-        raise ValueError(f"record files must end in .yml, not '{path.suffix or '(no extension)'}'")
+    suffix = os.path.splitext(parts[-1])[1]
+    if suffix != ".yml":
+        raise ValueError(f"record files must end in .yml, not '{suffix or '(no extension)'}'")
     if len(parts) != 2:
         raise ValueError("records are one folder deep: laws/<cc>/<slug>.yml")
     folder = parts[0]
@@ -71,28 +73,35 @@ def classify(root: Path, path: Path) -> str | None:
     raise ValueError(f"unexpected folder '{folder}': law records go in laws/<cc>/ with a lower-case country code")
 
 
-def discover(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
-    found: list[tuple[str, Path]] = []
+def discover(root: Path) -> tuple[list[tuple[str, str, str]], list[Problem]]:
+    """Every file under `root` as (kind, path, path below root), sorted; and
+    problems for files that do not belong."""
+    found: list[tuple[str, str, str]] = []
     problems: list[Problem] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    base = str(root)
+    for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel_dir = os.path.relpath(dirpath, base).replace(os.sep, "/")
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
-            p = Path(dirpath) / name
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            full = os.path.join(dirpath, name)
             try:
-                kind = classify(root, p)
+                kind = classify(rel)
             except ValueError as exc:
-                problems.append(Problem(show(p), 0, "", str(exc)))
+                problems.append(Problem(show(full), 0, "", str(exc)))
                 continue
             if kind:
-                found.append((kind, p))
+                found.append((kind, full, rel))
     return found, problems
 
 
-def show(path: Path) -> str:
+def show(path: str | Path) -> str:
     """The path as shown to people: relative to the working directory when below it."""
-    text = os.path.abspath(path)
+    text = str(path)
+    if not os.path.isabs(text):
+        text = os.path.abspath(text)
     cwd = os.getcwd() + os.sep
     return text[len(cwd):] if text.startswith(cwd) else text
 
@@ -101,12 +110,13 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def read_one(schema_dir: str, kind: str, path: Path, data: bytes | None = None) -> FileResult:
+def read_one(schema_dir: str, kind: str, path: str, data: bytes | None = None) -> FileResult:
     """Read, parse and schema-check one file."""
     shown = show(path)
     try:
         if data is None:
-            data = path.read_bytes()
+            with open(path, "rb") as fh:
+                data = fh.read()
     except OSError as exc:
         return FileResult(shown, kind, "", None, [Problem(shown, 0, "", f"cannot be read: {exc.strerror}")])
     h = digest(data)
@@ -136,15 +146,15 @@ def _normalise(kind: str, record: dict[str, Any]) -> None:
 
 
 def _read_chunk(schema_dir: str, items: list[tuple[str, str]]) -> list[FileResult]:
-    return [read_one(schema_dir, kind, Path(p)) for kind, p in items]
+    return [read_one(schema_dir, kind, p) for kind, p in items]
 
 
-def read_all(schema_dir: Path, items: Iterable[tuple[str, Path]], jobs: int | None = None,
+def read_all(schema_dir: Path, items: Iterable[tuple[str, str]], jobs: int | None = None,
              progress: Callable[[int], None] | None = None) -> Iterator[FileResult]:
     """Read many files, yielding results in order; uses several processes when
     there are many, with a bounded number of chunks in flight so that memory
     stays flat. `progress` is called with the number of files done per chunk."""
-    todo = [(k, str(p)) for k, p in items]
+    todo = list(items)
     jobs = jobs or os.cpu_count() or 1
     size = 250
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]

@@ -16,7 +16,7 @@ ENACTED = ("in-force", "partly-in-force", "enacted-not-in-force")
 IN_EFFECT = ("in-force", "partly-in-force")
 
 
-@dataclass
+@dataclass(slots=True)
 class LawFacts:
     id: str
     country: str

@@ -1,0 +1,243 @@
+"""Benchmark the repository at scale and print the figures.
+
+    python -m bench.run [--sizes 1000,10000,100000] [--requests 200] [--clients 1]
+
+For each size: a synthetic corpus of valid records (bench/synthetic.py) is
+validated and built, beside the floor measured in the same run (bench/floor.py:
+the same files parsed with PyYAML's C loader in one process plus one
+executemany into SQLite); then one record is edited and the database rebuilt.
+For the largest size, the database is served the way `lawrepo serve` serves it
+and page latencies are measured beside Datasette's own default table page for
+a bare table of the same rows. Every figure is measured in this run; ratios
+are against baselines measured in this run too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.synthetic import make_corpus
+from ingest.site import datasette_args, ensure_inspect_file
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+
+
+# --------------------------------------------------------------------------
+# measuring a command: wall time and peak memory of its whole process tree
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            with open(f"/proc/{p}/task/{p}/children") as fh:
+                todo.extend(int(c) for c in fh.read().split())
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return total
+
+
+def measure(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """(seconds, peak resident memory of the process tree in MB)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            stop.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    secs = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err.decode()[-2000:]}")
+    return secs, peak / 1024
+
+
+def lawrepo(*args: str) -> list[str]:
+    return [sys.executable, "-m", "ingest", *args]
+
+
+# --------------------------------------------------------------------------
+
+
+def bench_size(n: int, work: Path) -> dict[str, float]:
+    folder = work / f"n{n}"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    t = time.perf_counter()
+    laws = make_corpus(folder, n)
+    gen = time.perf_counter() - t
+    size_kb = sum(p.stat().st_size for p in laws.glob("[a-z][a-z]/*.yml")) / n / 1024
+    db = folder / "laws.db"
+    floor_s, floor_mb = measure([sys.executable, "-m", "bench.floor", str(laws), str(folder / "floor.db")], folder)
+    val_s, val_mb = measure(lawrepo("validate", str(laws)), folder)
+    build_s, build_mb = measure(lawrepo("build", "--full", "--laws", str(laws), "--db", str(db)), folder)
+    one = laws / "th" / "synthetic-law-8.yml"
+    one.write_text(one.read_text(encoding="utf-8").replace("short_title: SA 8", "short_title: SA 8 edited"), encoding="utf-8")
+    edit_s, edit_mb = measure(lawrepo("build", "--laws", str(laws), "--db", str(db)), folder)
+    row = sqlite3.connect(db).execute("SELECT short_title FROM laws WHERE id = 'th-synthetic-law-8'").fetchone()
+    assert row == ("SA 8 edited",), row
+    return {
+        "records": n, "kb_per_record": size_kb, "generate_s": gen,
+        "floor_s": floor_s, "floor_mb": floor_mb,
+        "validate_s": val_s, "validate_mb": val_mb,
+        "build_s": build_s, "build_mb": build_mb, "records_per_s": n / build_s,
+        "ratio_to_floor": build_s / floor_s,
+        "edit_one_s": edit_s, "edit_one_mb": edit_mb,
+        "db_mb": db.stat().st_size / 1e6,
+    }
+
+
+# --------------------------------------------------------------------------
+# serving
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(args: list[str], url: str) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit(f"server did not start: {' '.join(args)}")
+
+
+def latency(url: str, requests: int, clients: int) -> dict[str, float]:
+    """Median and p99 latency in ms of `requests` GETs from `clients` concurrent clients."""
+    times: list[float] = []
+    lock = threading.Lock()
+    per_client = max(1, requests // clients)
+
+    def client() -> None:
+        with httpx.Client(timeout=60) as c:
+            for _ in range(3):  # warm up
+                c.get(url)
+            for _ in range(per_client):
+                t = time.perf_counter()
+                r = c.get(url)
+                elapsed = (time.perf_counter() - t) * 1000
+                assert r.status_code == 200, (url, r.status_code)
+                with lock:
+                    times.append(elapsed)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    times.sort()
+    return {"median_ms": statistics.median(times), "p99_ms": times[min(len(times) - 1, int(len(times) * 0.99))],
+            "n": len(times)}
+
+
+def bench_serving(db: Path, requests: int, clients: int) -> dict[str, dict[str, float]]:
+    work = db.parent
+    bare = work / "bare.db"
+    bare.unlink(missing_ok=True)
+    conn = sqlite3.connect(bare)
+    conn.execute(f"ATTACH '{db}' AS src")
+    conn.execute("CREATE TABLE laws AS SELECT * FROM src.laws")
+    conn.commit()
+    conn.close()
+    ours_port, bare_port = free_port(), free_port()
+    ours = start(datasette_args(ROOT, db, ensure_inspect_file(db), "127.0.0.1", ours_port),
+                 f"http://127.0.0.1:{ours_port}/")
+    bare_inspect = work / "bare-inspect.json"
+    subprocess.run([sys.executable, "-m", "datasette", "inspect", str(bare), "--inspect-file", str(bare_inspect)], check=True)
+    plain = start([sys.executable, "-m", "datasette", "serve", "-i", str(bare), "--inspect-file", str(bare_inspect),
+                   "--port", str(bare_port)], f"http://127.0.0.1:{bare_port}/")
+    try:
+        hit = sqlite3.connect(db).execute("SELECT number FROM laws WHERE id = 'vn-synthetic-law-54321'").fetchone()
+        term = hit[0].split("/")[0] if hit else "8"
+        base = f"http://127.0.0.1:{ours_port}"
+        found = httpx.get(f"{base}/laws/laws.json?_search={term}&_shape=array", timeout=60).json()
+        results = {
+            "bare table (Datasette default)": latency(f"http://127.0.0.1:{bare_port}/bare/laws", requests, clients),
+            "laws table with default facets": latency(f"{base}/laws/laws", requests, clients),
+            f"one-hit search ({len(found)} hit)": latency(f"{base}/laws/laws?_search={term}", requests, clients),
+        }
+    finally:
+        for proc in (ours, plain):
+            proc.terminate()
+            proc.wait(10)
+    return results
+
+
+# --------------------------------------------------------------------------
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--requests", type=int, default=200, help="requests per page for latency")
+    ap.add_argument("--clients", type=int, default=1, help="concurrent clients for latency")
+    ap.add_argument("--work", type=Path, default=OUT, help="where corpora and databases are written")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"Machine: {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; SQLite {sqlite3.sqlite_version}")
+    rows = []
+    for n in sizes:
+        r = bench_size(n, args.work)
+        rows.append(r)
+        print(f"  {n:>7,} records done ({r['kb_per_record']:.1f} KB each)", flush=True)
+    print()
+    head = (f"{'records':>8} {'floor s':>8} {'validate s':>10} {'build s':>8} {'rec/s':>7} {'build/floor':>11} "
+            f"{'peak MB':>8} {'floor MB':>8} {'DB MB':>7} {'edit-one s':>10} {'us/rec':>7}")
+    print("Validate and build (build = validate + write; floor = C-loader parse + one executemany)")
+    print(head)
+    for r in rows:
+        print(f"{r['records']:>8,} {r['floor_s']:>8.1f} {r['validate_s']:>10.1f} {r['build_s']:>8.1f} "
+              f"{r['records_per_s']:>7,.0f} {r['ratio_to_floor']:>11.2f} {r['build_mb']:>8.0f} {r['floor_mb']:>8.0f} "
+              f"{r['db_mb']:>7.1f} {r['edit_one_s']:>10.2f} {r['build_s'] / r['records'] * 1e6:>7.0f}")
+    serving = bench_serving(args.work / f"n{sizes[-1]}" / "laws.db", args.requests, args.clients)
+    print()
+    print(f"Serving {sizes[-1]:,} records as `lawrepo serve` does ({args.clients} client(s), {args.requests} requests each)")
+    base = next(iter(serving.values()))["median_ms"]
+    for name, s in serving.items():
+        print(f"  {name:<36} median {s['median_ms']:7.1f} ms   p99 {s['p99_ms']:7.1f} ms   "
+              f"median ratio to bare table {s['median_ms'] / base:5.2f}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps({"sizes": rows, "serving": serving}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""The site in a real browser: the `lawrepo serve` command line started on a free
+port, driven by headless Chromium through Playwright."""
+
+from __future__ import annotations
+
+import socket
+import struct
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest.site import datasette_args, ensure_inspect_file
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+PDPA = "th-personal-data-protection-act-2019"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def server(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    args = datasette_args(ROOT, built_db, ensure_inspect_file(built_db), "127.0.0.1", port)
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{base}/", process)
+        yield base
+    except RuntimeError as e:
+        raise RuntimeError(f"{e}\n{log.read_text(errors='replace')}") from None
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM),
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield instance
+        instance.close()
+
+
+def assert_png(path: Path) -> None:
+    data = path.read_bytes()
+    assert data[:8] == PNG_SIGNATURE, path
+    width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk
+    assert width > 0 and height > 0 and len(data) > 1000, (path, width, height, len(data))
+
+
+def test_home_page_and_a_law_page(server: str, browser: Any, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{server}/")
+    expect = sync_api.expect
+    expect(page.locator("h1")).to_have_text("ASEAN E-Commerce Law Repository")
+    expect(page.get_by_role("heading", name="Member states × areas")).to_be_visible()
+    expect(page.get_by_text("Records are unverified unless marked otherwise.").first).to_be_visible()
+    cell = page.locator("table.matrix tr", has=page.locator('a[href="/country/TH"]')).locator(f'a[href="/law/{PDPA}"]')
+    expect(cell).to_be_visible()
+    expect(cell).to_have_text("PDPA")
+    home = tmp_path / "home.png"
+    page.screenshot(path=str(home), full_page=True)
+
+    cell.click()
+    page.wait_for_url(f"{server}/law/{PDPA}")
+    expect(page.locator("h1")).to_have_text("Personal Data Protection Act B.E. 2562 (2019)")
+    expect(page.locator("header .status")).to_have_text("In force")
+    expect(page.locator('[lang="th"]').first).to_be_visible()
+    expect(page.get_by_role("heading", name="Sources and verification")).to_be_visible()
+    law = tmp_path / "law.png"
+    page.screenshot(path=str(law), full_page=True)
+
+    page.emulate_media(media="print")
+    expect(page.locator("header.hd")).to_be_hidden()
+    printed = tmp_path / "law-print.png"
+    page.screenshot(path=str(printed), full_page=True)
+    page.close()
+
+    for path in (home, law, printed):
+        assert_png(path)
+
+
+def test_pages_need_no_javascript(server: str, browser: Any) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    expect = sync_api.expect
+    page.goto(f"{server}/law/vn-law-on-e-transactions-2005")
+    expect(page.locator("h1")).to_have_text("Law on E-Transactions (2005)")
+    page.get_by_role("link", name="Law on E-Transactions (2023)").click()
+    expect(page.locator("h1")).to_have_text("Law on E-Transactions (2023)")
+    page.goto(f"{server}/")
+    page.get_by_role("searchbox").fill("giao dich dien tu")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator('ol.results a[href="/law/vn-law-on-e-transactions-2023"]')).to_be_visible()
+    page.get_by_role("searchbox").fill("ข้อมูลส่วนบุคคล")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator('ol.results a[href="/law/th-personal-data-protection-act-2019"]')).to_be_visible()
+    context.close()
