@@ -22,7 +22,12 @@ WITH ranked AS (
                     la.position = 0 DESC,
                     -- an amending law is not the principal law of its area
                     EXISTS (SELECT 1 FROM relations x WHERE x.law_id = l.id AND x.type = 'amends'),
-                    it.position, l.in_force DESC, l.id
+                    -- the law others amend or implement is the principal one
+                    (SELECT count(DISTINCT x.target_id) FROM relations x
+                      WHERE x.law_id = l.id AND x.type IN ('amended-by', 'implemented-by')) DESC,
+                    it.position,
+                    CASE WHEN l.in_force GLOB '[0-9]*' THEN l.in_force ELSE '' END DESC,
+                    l.id
          ) AS rank
   FROM law_areas la
   JOIN laws l ON l.id = la.law_id

@@ -64,8 +64,16 @@ def render_cell(value: Any, column: str, table: str | None, database: str, datas
     if table is None or not isinstance(value, str):
         return None
     if column in _columns(datasette, database, table):
-        return render_markdown_safely(value)
+        limit = datasette.setting("truncate_cells_html") or 0
+        return render_markdown_safely(_shorten(value, limit) if limit else value)
     return None
+
+
+def _shorten(text: str, limit: int) -> str:
+    """The text cut at a word boundary near `limit` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(None, 1)[0].rstrip(".,;:") + " …"
 
 
 _COLUMNS: dict[tuple[int, str, str], frozenset[str]] = {}
