@@ -48,8 +48,18 @@ CREATE TABLE coverage (
   status TEXT NOT NULL REFERENCES coverage_statuses(code),
   as_of TEXT,
   note TEXT NOT NULL,
-  sources TEXT NOT NULL,          -- JSON array of {citation, url?}
   PRIMARY KEY (country, area)
+);
+CREATE TABLE coverage_sources (
+  country TEXT NOT NULL,
+  area TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  citation TEXT NOT NULL,
+  url TEXT,
+  accessed TEXT,
+  supports TEXT,
+  PRIMARY KEY (country, area, position),
+  FOREIGN KEY (country, area) REFERENCES coverage(country, area)
 );
 
 -- Law records (laws/<cc>/<slug>.yml)

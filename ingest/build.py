@@ -20,8 +20,6 @@ from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from . import dates
 from .corpus import Previous, validate
 from .model import Corpus, LawFacts
@@ -175,6 +173,8 @@ class _Writer:
         conn.execute("COMMIT")
         if not self.patch:
             conn.executescript(VIEWS_SQL.read_text(encoding="utf-8"))
+            import sqlite_utils  # only a full build needs it
+
             db = sqlite_utils.Database(conn)
             for table, columns, tokenize in FTS:
                 db[table].enable_fts(columns, tokenize=tokenize, create_triggers=True, replace=True)
@@ -268,9 +268,11 @@ def _countries(conn: sqlite3.Connection, corpus: Corpus) -> None:
              f"countries/{code.lower()}.yml"),
         )
         for st in c.get("coverage") or []:
-            conn.execute("INSERT INTO coverage VALUES (?,?,?,?,?,?)",
-                         (code, st["area"], st["status"], st.get("as_of"), st["note"],
-                          json.dumps(st["sources"], ensure_ascii=False, sort_keys=True)))
+            conn.execute("INSERT INTO coverage VALUES (?,?,?,?,?)",
+                         (code, st["area"], st["status"], st.get("as_of"), st["note"]))
+            conn.executemany("INSERT INTO coverage_sources VALUES (?,?,?,?,?,?,?)",
+                             [(code, st["area"], i, s["citation"], s.get("url"), s.get("accessed"), s.get("supports"))
+                              for i, s in enumerate(st["sources"])])
 
 
 def law_rows(rec: dict[str, Any], inverse: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:

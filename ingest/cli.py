@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -101,8 +102,11 @@ def _build(laws_dir: Path, db_path: Path, full: bool = False, today: dt.date | N
     start = time.perf_counter()
     previous = None if full else read_previous(db_path)
     total = sum(1 for _ in root.glob("[a-z][a-z]/*.yml"))
-    with _progress(total, "Building") as tick:
-        corpus, counts = build_db(root, db_path, previous=previous, today=today, jobs=jobs, progress=tick)
+    try:
+        with _progress(total, "Building") as tick:
+            corpus, counts = build_db(root, db_path, previous=previous, today=today, jobs=jobs, progress=tick)
+    except (OSError, sqlite3.Error) as exc:
+        raise click.ClickException(f"cannot write {show(db_path)}: {exc}") from None
     secs = time.perf_counter() - start
     if corpus.problems:
         _report(corpus.problems)

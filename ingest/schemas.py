@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import fastjsonschema
-import jsonschema
 
 from .problems import dotted
 
@@ -24,7 +23,10 @@ def _schema(schema_dir: str, kind: str) -> dict[str, Any]:
 
 
 @cache
-def validator(schema_dir: str, kind: str) -> jsonschema.Draft7Validator:
+def validator(schema_dir: str, kind: str) -> Any:
+    """The full validator (jsonschema), imported only when a record is invalid."""
+    import jsonschema
+
     return jsonschema.Draft7Validator(_schema(schema_dir, kind))
 
 
@@ -77,7 +79,8 @@ def _pattern_kind(schema: dict[str, Any]) -> str:
     return ""
 
 
-def _explain(err: jsonschema.ValidationError) -> list[tuple[Path_, str]]:
+def _explain(err: Any) -> list[tuple[Path_, str]]:
+    """Plain sentences for one jsonschema.ValidationError."""
     path: Path_ = tuple(err.absolute_path)
     v, inst, schema = err.validator, err.instance, err.schema
     if v == "required":

@@ -122,3 +122,12 @@ def test_serve_builds_when_missing_and_prints_the_command(runner: CliRunner, tmp
     for part in ["-m datasette serve", f"-i {db}", "--inspect-file", "--port 8123", "--host 127.0.0.1",
                  str(ROOT / "metadata.yml"), str(ROOT / "datasette.yaml"), str(ROOT / "templates"), str(ROOT / "plugins")]:
         assert part in command, part
+
+
+def test_build_to_an_unwritable_place_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = runner.invoke(main, ["build", "--laws", str(LAWS), "--db", str(blocker / "laws.db")])
+    assert result.exit_code == 1
+    assert "Error: cannot write" in result.output and "a-file/laws.db" in result.output
+    assert "Traceback" not in result.output
