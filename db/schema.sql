@@ -163,6 +163,14 @@ CREATE TABLE alignments (
 );
 CREATE INDEX alignments_instrument ON alignments(instrument);
 
+-- The principal law of each member state and area (derived: db/derived.sql).
+CREATE TABLE principal_laws (
+  country TEXT NOT NULL REFERENCES countries(code),
+  area TEXT NOT NULL REFERENCES areas(code),
+  law_id TEXT NOT NULL REFERENCES laws(id),
+  PRIMARY KEY (country, area)
+);
+
 -- Source files and their content digests (lets a rebuild skip unchanged files).
 CREATE TABLE files (
   path TEXT PRIMARY KEY,          -- below laws/

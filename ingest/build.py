@@ -28,6 +28,7 @@ from .text import fold
 DB_DIR = Path(__file__).resolve().parent.parent / "db"
 SCHEMA_SQL = DB_DIR / "schema.sql"
 VIEWS_SQL = DB_DIR / "views.sql"
+DERIVED_SQL = DB_DIR / "derived.sql"
 
 VOCAB_TABLES = {
     "areas": "areas",
@@ -171,6 +172,7 @@ class _Writer:
             _countries(conn, corpus)
             _files(conn, corpus.digests.items())
         conn.execute("COMMIT")
+        conn.executescript(DERIVED_SQL.read_text(encoding="utf-8"))
         if not self.patch:
             conn.executescript(VIEWS_SQL.read_text(encoding="utf-8"))
             import sqlite_utils  # only a full build needs it
