@@ -174,6 +174,6 @@ CREATE TABLE principal_laws (
 -- Source files and their content digests (lets a rebuild skip unchanged files).
 CREATE TABLE files (
   path TEXT PRIMARY KEY,          -- below laws/
-  kind TEXT NOT NULL,             -- schema, vocabulary, country, law
+  kind TEXT NOT NULL,             -- schema, vocabulary, country, law; builder: the code and SQL that wrote it
   digest TEXT NOT NULL
 );

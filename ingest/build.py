@@ -22,6 +22,7 @@ from typing import Any
 
 from . import dates
 from .corpus import Previous, validate
+from .files import digest
 from .model import Corpus, LawFacts
 from .text import fold
 
@@ -53,6 +54,15 @@ FTS = [
 Progress = Callable[[int], None]
 
 
+BUILDER = "(builder)"  # row of the files table: the digest of the code and SQL that wrote the database
+
+
+def builder_digest() -> str:
+    """Changes whenever the database's SQL or the code writing it changes."""
+    parts = [p.read_bytes() for p in (SCHEMA_SQL, VIEWS_SQL, DERIVED_SQL, Path(__file__))]
+    return digest(b"\0".join(parts))
+
+
 def read_previous(db_path: Path) -> Previous | None:
     """Digests and law facts of an existing database, or None if unusable."""
     if not db_path.exists():
@@ -73,7 +83,8 @@ def read_previous(db_path: Path) -> Previous | None:
                 d = {k: v for k, v in zip(("adopted", "promulgated", "in_force", "repealed"), row[4:8], strict=True) if v}
                 facts[row[2]] = LawFacts(row[0], row[1], row[2], row[3], d, json.loads(row[11]),
                                          rels.get(row[0], []), row[8], row[9], bool(row[10]))
-            return Previous(digests, facts)
+            builder = digests.pop(BUILDER, "")
+            return Previous(digests, facts, builder)
     except sqlite3.Error:
         return None
 
@@ -88,6 +99,8 @@ def build(root: Path, db_path: Path, previous: Previous | None = None, today: dt
     written (problems found, or nothing changed since `previous`)."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(db_path)
+    if previous and previous.builder != builder_digest():
+        previous = None  # written by other code or SQL: build afresh
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
     writer = _Writer(tmp, db_path, previous)
     try:
@@ -170,7 +183,7 @@ class _Writer:
         else:
             _vocabularies(conn, corpus)
             _countries(conn, corpus)
-            _files(conn, corpus.digests.items())
+            _files(conn, [*corpus.digests.items(), (BUILDER, builder_digest())])
         conn.execute("COMMIT")
         conn.executescript(DERIVED_SQL.read_text(encoding="utf-8"))
         if not self.patch:
@@ -235,10 +248,10 @@ def _fsync_dir(path: Path) -> None:
 
 def _files(conn: sqlite3.Connection, items: Iterable[tuple[str, str]]) -> None:
     rows = []
-    for path, digest in sorted(items):
-        kind = "schema" if path.startswith("schemas/") else "vocabulary" if path.startswith("vocabularies/") \
-            else "country" if path.startswith("countries/") else "law"
-        rows.append((path, kind, digest))
+    for path, value in sorted(items):
+        kind = "builder" if path == BUILDER else "schema" if path.startswith("schemas/") \
+            else "vocabulary" if path.startswith("vocabularies/") else "country" if path.startswith("countries/") else "law"
+        rows.append((path, kind, value))
     conn.executemany("INSERT INTO files VALUES (?, ?, ?)", rows)
 
 

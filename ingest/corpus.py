@@ -28,6 +28,7 @@ class Previous:
 
     digests: dict[str, str] = field(default_factory=dict)
     facts: dict[str, LawFacts] = field(default_factory=dict)
+    builder: str = ""  # digest of the code and SQL that wrote that build
 
 
 Sink = Callable[[Corpus, dict[str, Any]], None]

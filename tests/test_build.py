@@ -73,6 +73,17 @@ def test_one_edited_record_is_patched_like_a_full_build(synthetic: Path, tmp_pat
     assert conn.execute("SELECT count(*) FROM laws WHERE id = 'th-synthetic-law-30'").fetchone() == (0,)
 
 
+def test_a_database_written_by_other_code_is_rebuilt_in_full(tmp_path: Path) -> None:
+    db = tmp_path / "laws.db"
+    build(ROOT / "laws", db)
+    corpus, counts = build(ROOT / "laws", db, previous=read_previous(db))
+    assert counts is None and corpus.parsed == 0  # up to date: nothing read, nothing written
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE files SET digest = 'older' WHERE kind = 'builder'")
+    corpus, counts = build(ROOT / "laws", db, previous=read_previous(db))
+    assert counts and corpus.reused == 0 and corpus.parsed == len(corpus.laws)
+
+
 def test_a_killed_build_leaves_the_previous_database(synthetic: Path, tmp_path: Path) -> None:
     db = tmp_path / "laws.db"
     build(synthetic, db)
