@@ -86,7 +86,7 @@ CREATE TABLE laws (
   file TEXT NOT NULL,             -- path of the record below laws/
   search_folded TEXT              -- local titles as written and all titles without diacritics, for search
 );
-CREATE INDEX laws_country ON laws(country);
+CREATE INDEX laws_country ON laws(country, status);
 CREATE INDEX laws_status ON laws(status);
 CREATE INDEX laws_instrument_type ON laws(instrument_type);
 CREATE INDEX laws_principal_area ON laws(principal_area);
