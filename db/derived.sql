@@ -1,10 +1,12 @@
--- Derived tables, recomputed at the end of every build (full or patched).
+-- Derived tables, recomputed at the end of every build for the countries in
+-- the temporary table affected_countries (all of them in a full build; in a
+-- patched build those whose laws, or the laws they relate to, changed).
 
 -- The principal law of each member state and area: among the laws covering the
 -- area, those in force first (then enacted, then drafts); then laws whose
 -- principal area it is; not an amending law; the law others amend or
 -- implement; the higher-ranked instrument type; the latest entry into force.
-DELETE FROM principal_laws;
+DELETE FROM principal_laws WHERE country IN (SELECT code FROM affected_countries);
 INSERT INTO principal_laws (country, area, law_id)
 WITH rel AS (
   SELECT law_id,
@@ -30,5 +32,6 @@ ranked AS (
   JOIN instrument_types it ON it.code = l.instrument_type
   LEFT JOIN rel ON rel.law_id = l.id
   WHERE l.status IN ('in-force', 'partly-in-force', 'enacted-not-in-force', 'draft')
+    AND l.country IN (SELECT code FROM affected_countries)
 )
 SELECT country, area, id FROM ranked WHERE rank = 1 ORDER BY country, area;

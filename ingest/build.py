@@ -131,6 +131,7 @@ class _Writer:
         self.inverse: dict[str, str] = {}
         self.rows: dict[str, list[tuple[Any, ...]]] = {}
         self.pending = 0
+        self.written: set[str] = set()  # ids of the laws whose rows this patch rewrote
 
     def _open(self, corpus: Corpus) -> sqlite3.Connection:
         # Patch a copy of the previous database when only law files changed.
@@ -153,6 +154,7 @@ class _Writer:
         if self.patch:
             self._flush()
             _delete_laws(conn, "= ?", [rec["id"]])
+            self.written.add(rec["id"])
         for table, rows in law_rows(rec, self.inverse).items():
             self.rows[table].extend(rows)
         self.pending += 1
@@ -177,6 +179,7 @@ class _Writer:
             gone = sorted({f.id for f in self.previous.facts.values()} - set(corpus.laws))
             for law_id in gone:
                 _delete_laws(conn, "= ?", [law_id])
+            affected = _affected_countries(self.written | set(gone), corpus, self.previous)
             stale = [(p,) for p in old if p not in corpus.digests or old[p] != corpus.digests[p]]
             conn.executemany("DELETE FROM files WHERE path = ?", stale)
             _files(conn, [(p, d) for p, d in corpus.digests.items() if old.get(p) != d])
@@ -184,7 +187,11 @@ class _Writer:
             _vocabularies(conn, corpus)
             _countries(conn, corpus)
             _files(conn, [*corpus.digests.items(), (BUILDER, builder_digest())])
+            affected = set(corpus.countries)
         conn.execute("COMMIT")
+        # derived tables: recomputed for the countries whose laws changed
+        conn.execute("CREATE TEMP TABLE affected_countries (code TEXT PRIMARY KEY)")
+        conn.executemany("INSERT INTO affected_countries VALUES (?)", [(c,) for c in sorted(affected)])
         conn.executescript(DERIVED_SQL.read_text(encoding="utf-8"))
         if not self.patch:
             conn.executescript(VIEWS_SQL.read_text(encoding="utf-8"))
@@ -210,6 +217,21 @@ class _Writer:
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+
+
+def _affected_countries(ids: set[str], corpus: Corpus, previous: Previous) -> set[str]:
+    """Countries of the given laws, before and after, and of the laws they relate to."""
+    before = {f.id: f for f in previous.facts.values()}
+    out: set[str] = set()
+    for law_id in ids:
+        for facts in (corpus.laws.get(law_id), before.get(law_id)):
+            if facts:
+                out.add(facts.country)
+                for _, target in facts.relations:
+                    other = corpus.laws.get(target) or before.get(target)
+                    if other:
+                        out.add(other.country)
+    return out
 
 
 def _delete_laws(conn: sqlite3.Connection, condition: str, params: list[str]) -> None:

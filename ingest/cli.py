@@ -105,7 +105,7 @@ def _build(laws_dir: Path, db_path: Path, full: bool = False, today: dt.date | N
     try:
         with _progress(total, "Building") as tick:
             corpus, counts = build_db(root, db_path, previous=previous, today=today, jobs=jobs, progress=tick)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, RuntimeError) as exc:
         raise click.ClickException(f"cannot write {show(db_path)}: {exc}") from None
     secs = time.perf_counter() - start
     if corpus.problems:

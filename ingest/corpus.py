@@ -51,8 +51,8 @@ def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
     for res, (kind, _, r) in zip(read_all(schema_dir, [(k, p) for k, p, _ in support], jobs=1), support, strict=True):
         corpus.digests[r] = res.digest
         _take_support(corpus, kind, res)
-    if previous and any(previous.digests.get(k) != v for k, v in corpus.digests.items()):
-        previous = None  # rules or vocabularies changed: check everything again
+    if previous and _support(previous.digests) != corpus.digests:
+        previous = None  # schemas, vocabularies or profiles changed: check everything again
     corpus.incremental = previous is not None
 
     to_read: list[tuple[str, str]] = []
@@ -68,6 +68,8 @@ def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
                 corpus.reused += 1
                 continue
         to_read.append((p, key))
+    if progress and corpus.reused:
+        progress(corpus.reused)
     results = read_all(schema_dir, [("law", p) for p, _ in to_read], jobs=jobs, progress=progress)
     for (_, key), res in zip(to_read, results, strict=True):
         corpus.parsed += 1
@@ -87,6 +89,11 @@ def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
         if sink:
             sink(corpus, res.data)
     return corpus
+
+
+def _support(digests: dict[str, str]) -> dict[str, str]:
+    """The digests of the files that are not law records."""
+    return {k: v for k, v in digests.items() if k.split("/", 1)[0] in ("schemas", "vocabularies", "countries")}
 
 
 def _add_law(corpus: Corpus, facts: LawFacts) -> None:
@@ -129,7 +136,7 @@ def validate(root: Path, previous: Previous | None = None, today: dt.date | None
              sink: Sink | None = None) -> Corpus:
     """Load and apply every rule; `corpus.problems` lists all problems, sorted."""
     corpus = load(root, previous, jobs, progress, sink)
-    required = ["areas", "statuses", "instrument-types", "relation-types", "languages"]
+    required = sorted({vocab for _, _, vocab in rules.SCHEMA_ENUMS} | {"languages", "relation-types"})
     missing = [v for v in required if v not in corpus.vocab]
     if missing:
         corpus.problems.append(Problem(show(root / "vocabularies"), 0, "", f"missing vocabularies: {', '.join(missing)}"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -82,6 +83,40 @@ def test_a_database_written_by_other_code_is_rebuilt_in_full(tmp_path: Path) -> 
         conn.execute("UPDATE files SET digest = 'older' WHERE kind = 'builder'")
     corpus, counts = build(ROOT / "laws", db, previous=read_previous(db))
     assert counts and corpus.reused == 0 and corpus.parsed == len(corpus.laws)
+
+
+def test_a_changed_profile_or_vocabulary_means_a_full_check(tmp_path: Path) -> None:
+    laws = tmp_path / "laws"
+    shutil.copytree(ROOT / "laws", laws)
+    db = tmp_path / "laws.db"
+    build(laws, db)
+    profile = laws / "countries" / "sg.yml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("name: Singapore", "name: Singapura"), encoding="utf-8")
+    corpus, counts = build(laws, db, previous=read_previous(db))
+    assert counts and corpus.reused == 0
+    assert sqlite3.connect(db).execute("SELECT name FROM countries WHERE code = 'SG'").fetchone() == ("Singapura",)
+    (laws / "vocabularies" / "link-kinds.yml").unlink()  # a removed support file counts too
+    corpus, _ = build(laws, db, previous=read_previous(db))
+    assert corpus.reused == 0
+    assert [str(p) for p in corpus.problems] == [f"{laws}/vocabularies: missing vocabularies: link-kinds"]
+
+
+def test_a_patch_recomputes_the_principal_laws_it_affects(tmp_path: Path) -> None:
+    laws = tmp_path / "laws"
+    shutil.copytree(ROOT / "laws", laws)
+    db = tmp_path / "laws.db"
+    build(laws, db)
+    eta = laws / "th" / "electronic-transactions-act-2001.yml"
+    eta.write_text(eta.read_text(encoding="utf-8").replace(
+        "areas: [e-transactions, e-signatures]", "areas: [e-signatures, e-transactions]"), encoding="utf-8")
+    corpus, counts = build(laws, db, previous=read_previous(db))
+    assert counts and corpus.parsed == 1
+    principal = sqlite3.connect(db).execute(
+        "SELECT law_id FROM principal_laws WHERE country = 'TH' AND area = 'e-transactions'").fetchone()
+    assert principal == ("th-electronic-transactions-act-no-3-2019",)  # now the only one with it as principal area
+    full = tmp_path / "full.db"
+    build(laws, full)
+    assert dump(db) == dump(full)
 
 
 def test_a_killed_build_leaves_the_previous_database(synthetic: Path, tmp_path: Path) -> None:
