@@ -131,3 +131,18 @@ def test_build_to_an_unwritable_place_is_a_clear_error(runner: CliRunner, tmp_pa
     assert result.exit_code == 1
     assert "Error: cannot write" in result.output and "a-file/laws.db" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_progress_bar_is_shown_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    from ingest import cli
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    with cli._progress(400, "Building") as tick:
+        assert tick is not None
+        tick(400)
+    assert "Building" in capsys.readouterr().err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    with cli._progress(400, "Building") as tick:
+        assert tick is None  # no bar when the output is not a terminal (CI logs, pipes)
