@@ -10,12 +10,7 @@ from typing import Any
 
 import fastjsonschema
 
-from .problems import dotted
-
 Path_ = tuple[str | int, ...]
-
-KINDS = ("law", "country", "vocabulary")
-
 
 @cache
 def _schema(schema_dir: str, kind: str) -> dict[str, Any]:
@@ -129,5 +124,3 @@ def _article(kind: Any) -> str:
              "boolean": "true or false", "integer": "a whole number", "number": "a number"}
     return names.get(kind, str(kind))
 
-
-__all__ = ["KINDS", "check", "dotted", "validator"]

@@ -23,14 +23,10 @@ def is_stale(root: Path, db_path: Path) -> bool:
     return False
 
 
-def inspect_path(db_path: Path) -> Path:
-    return db_path.with_name("inspect-data.json")
-
-
 def ensure_inspect_file(db_path: Path) -> Path:
     """Write Datasette's inspect file (table counts) for an immutable database
     when it is missing or older than the database; atomically."""
-    target = inspect_path(db_path)
+    target = db_path.with_name("inspect-data.json")
     if target.exists() and target.stat().st_mtime >= db_path.stat().st_mtime:
         return target
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")

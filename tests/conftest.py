@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -40,5 +39,3 @@ def laws_copy(tmp_path) -> Path:
     shutil.copytree(LAWS, dst)
     return dst
 
-
-TODAY = dt.date.today()

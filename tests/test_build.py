@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -60,8 +59,7 @@ def test_tables_have_foreign_keys_and_indexes(built_db: Path) -> None:
 def test_one_edited_record_is_patched_like_a_full_build(synthetic: Path, tmp_path: Path) -> None:
     db = tmp_path / "laws.db"
     build(synthetic, db)
-    edited = synthetic / "th" / "synthetic-law-8.yml"
-    edited.write_text(edited.read_text().replace("short_title: SA 8", "short_title: Edited eight"))
+    edit(synthetic / "th" / "synthetic-law-8.yml", "short_title: SA 8", "short_title: Edited eight")
     (synthetic / "th" / "synthetic-law-30.yml").unlink()  # and one removed
     corpus, counts = build(synthetic, db, previous=read_previous(db))
     assert corpus.problems == [] and counts
@@ -85,13 +83,16 @@ def test_a_database_written_by_other_code_is_rebuilt_in_full(tmp_path: Path) -> 
     assert counts and corpus.reused == 0 and corpus.parsed == len(corpus.laws)
 
 
-def test_a_changed_profile_or_vocabulary_means_a_full_check(tmp_path: Path) -> None:
-    laws = tmp_path / "laws"
-    shutil.copytree(ROOT / "laws", laws)
-    db = tmp_path / "laws.db"
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_changed_profile_or_vocabulary_means_a_full_check(laws_copy: Path, tmp_path: Path) -> None:
+    laws, db = laws_copy, tmp_path / "laws.db"
     build(laws, db)
-    profile = laws / "countries" / "sg.yml"
-    profile.write_text(profile.read_text(encoding="utf-8").replace("name: Singapore", "name: Singapura"), encoding="utf-8")
+    edit(laws / "countries" / "sg.yml", "name: Singapore", "name: Singapura")
     corpus, counts = build(laws, db, previous=read_previous(db))
     assert counts and corpus.reused == 0
     assert sqlite3.connect(db).execute("SELECT name FROM countries WHERE code = 'SG'").fetchone() == ("Singapura",)
@@ -101,14 +102,11 @@ def test_a_changed_profile_or_vocabulary_means_a_full_check(tmp_path: Path) -> N
     assert [str(p) for p in corpus.problems] == [f"{laws}/vocabularies: missing vocabularies: link-kinds"]
 
 
-def test_a_patch_recomputes_the_principal_laws_it_affects(tmp_path: Path) -> None:
-    laws = tmp_path / "laws"
-    shutil.copytree(ROOT / "laws", laws)
-    db = tmp_path / "laws.db"
+def test_a_patch_recomputes_the_principal_laws_it_affects(laws_copy: Path, tmp_path: Path) -> None:
+    laws, db = laws_copy, tmp_path / "laws.db"
     build(laws, db)
-    eta = laws / "th" / "electronic-transactions-act-2001.yml"
-    eta.write_text(eta.read_text(encoding="utf-8").replace(
-        "areas: [e-transactions, e-signatures]", "areas: [e-signatures, e-transactions]"), encoding="utf-8")
+    edit(laws / "th" / "electronic-transactions-act-2001.yml",
+         "areas: [e-transactions, e-signatures]", "areas: [e-signatures, e-transactions]")
     corpus, counts = build(laws, db, previous=read_previous(db))
     assert counts and corpus.parsed == 1
     principal = sqlite3.connect(db).execute(
@@ -123,8 +121,7 @@ def test_a_killed_build_leaves_the_previous_database(synthetic: Path, tmp_path: 
     db = tmp_path / "laws.db"
     build(synthetic, db)
     before = dump(db)
-    edited = synthetic / "my" / "synthetic-law-4.yml"
-    edited.write_text(edited.read_text().replace("short_title: SA 4", "short_title: Changed"))
+    edit(synthetic / "my" / "synthetic-law-4.yml", "short_title: SA 4", "short_title: Changed")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "ingest", "build", "--full", "--laws", str(synthetic), "--db", str(db), "--jobs", "1"],
@@ -178,6 +175,6 @@ def test_search_finds_a_thai_title_by_a_substring(built_db: Path) -> None:
 
 def test_search_finds_a_provision(built_db: Path) -> None:
     conn = sqlite3.connect(built_db)
-    rows = conn.execute("SELECT p.law_id FROM provisions p JOIN provisions_fts f ON f.rowid = p.rowid "
-                        "WHERE provisions_fts MATCH 'Art'").fetchall()
-    assert rows
+    rows = conn.execute("SELECT p.law_id, p.ref FROM provisions p JOIN provisions_fts f ON f.rowid = p.rowid "
+                        "WHERE provisions_fts MATCH 'recognition electronic signatures'").fetchall()
+    assert ("ph-electronic-commerce-act-2000", "Sec. 8") in rows
