@@ -171,6 +171,106 @@ CREATE TABLE principal_laws (
   PRIMARY KEY (country, area)
 );
 
+-- What was in force in each member state and area, period by period (derived
+-- from law dates and relations by ingest/timeline.py): the "as of" views.
+CREATE TABLE area_periods (
+  country TEXT NOT NULL REFERENCES countries(code),
+  area TEXT NOT NULL REFERENCES areas(code),
+  starts TEXT NOT NULL,           -- first day (YYYY-MM-DD)
+  ends TEXT,                      -- first day it no longer holds; NULL: still holds
+  status TEXT NOT NULL REFERENCES statuses(code),  -- in-force, partly-in-force or enacted-not-in-force
+  law_id TEXT NOT NULL REFERENCES laws(id),        -- the principal law of the cell in that period
+  approx INTEGER NOT NULL,        -- 1 when a boundary rests on an unknown or partial date
+  PRIMARY KEY (country, area, starts)
+);
+
+-- The indicator codebook (laws/codebook/).
+CREATE TABLE codebook (
+  name TEXT PRIMARY KEY, title TEXT NOT NULL, version TEXT NOT NULL, date TEXT NOT NULL, description TEXT NOT NULL
+);
+CREATE TABLE codebook_changes (
+  position INTEGER PRIMARY KEY, version TEXT NOT NULL, date TEXT NOT NULL, summary TEXT NOT NULL,
+  indicators TEXT                 -- JSON array of the indicator ids changed; NULL: all
+);
+CREATE TABLE answer_types (code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, position INTEGER NOT NULL);
+CREATE TABLE answer_values (code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, position INTEGER NOT NULL);
+CREATE TABLE units (code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, position INTEGER NOT NULL);
+CREATE TABLE review_statuses (code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, position INTEGER NOT NULL);
+CREATE TABLE indicators (
+  id TEXT PRIMARY KEY,
+  area TEXT NOT NULL REFERENCES areas(code),
+  position INTEGER NOT NULL,      -- order within the codebook
+  number INTEGER NOT NULL,        -- order within its area, from 1
+  question TEXT NOT NULL,
+  answer_type TEXT NOT NULL REFERENCES answer_types(code),
+  unit TEXT REFERENCES units(code),
+  guidance TEXT NOT NULL,
+  origin TEXT NOT NULL,           -- where the question comes from, '; '-separated
+  since_version TEXT NOT NULL,
+  withdrawn_in TEXT,
+  file TEXT NOT NULL
+);
+CREATE INDEX indicators_area ON indicators(area, position);
+CREATE TABLE indicator_options (
+  indicator TEXT NOT NULL REFERENCES indicators(id),
+  position INTEGER NOT NULL,
+  code TEXT NOT NULL, label TEXT NOT NULL, description TEXT NOT NULL,
+  PRIMARY KEY (indicator, code)
+);
+CREATE TABLE indicator_references (
+  indicator TEXT NOT NULL REFERENCES indicators(id),
+  position INTEGER NOT NULL,
+  instrument TEXT NOT NULL REFERENCES international_instruments(code),
+  article TEXT,
+  PRIMARY KEY (indicator, position)
+);
+
+-- Answers (laws/answers/<cc>.yml): one row per member state, indicator and
+-- period; period 0 is the current answer, 1.. the earlier ones, newest first.
+CREATE TABLE answers (
+  country TEXT NOT NULL REFERENCES countries(code),
+  indicator TEXT NOT NULL REFERENCES indicators(id),
+  period INTEGER NOT NULL,
+  value TEXT NOT NULL,            -- yes/partial/no/not-applicable/unknown, an option code, or a number
+  number REAL,                    -- the value of a number answer
+  currency TEXT,                  -- ISO 4217, for amounts of money
+  since TEXT, until TEXT,         -- as recorded (partial dates allowed)
+  starts TEXT,                    -- first day it held; '0000-01-01': before anything recorded; NULL: not known
+  ends TEXT,                      -- first day it no longer held; NULL for the current answer
+  note TEXT,
+  verification TEXT NOT NULL REFERENCES verification_statuses(code),
+  verified_by TEXT NOT NULL,
+  verified_on TEXT NOT NULL,
+  evidence TEXT NOT NULL REFERENCES evidence_levels(code),
+  review_status TEXT NOT NULL REFERENCES review_statuses(code),
+  reviewed_by TEXT, reviewed_on TEXT,
+  dispute TEXT,                   -- who disputes the answer and why
+  file TEXT NOT NULL,
+  PRIMARY KEY (country, indicator, period)
+);
+CREATE INDEX answers_indicator ON answers(indicator, starts);
+CREATE INDEX area_periods_area ON area_periods(area, starts);
+CREATE INDEX answers_review ON answers(review_status);
+CREATE TABLE answer_basis (
+  country TEXT NOT NULL,
+  indicator TEXT NOT NULL,
+  period INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  law_id TEXT NOT NULL REFERENCES laws(id),
+  provision TEXT,                 -- as cited
+  provision_position INTEGER,     -- the provision's position on the law record
+  PRIMARY KEY (country, indicator, period, position),
+  FOREIGN KEY (country, indicator, period) REFERENCES answers(country, indicator, period)
+);
+CREATE INDEX answer_basis_law ON answer_basis(law_id);
+CREATE TABLE answer_sources (
+  country TEXT NOT NULL,
+  indicator TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  citation TEXT NOT NULL, url TEXT, accessed TEXT,
+  PRIMARY KEY (country, indicator, position)
+);
+
 -- Source files and their content digests (lets a rebuild skip unchanged files).
 CREATE TABLE files (
   path TEXT PRIMARY KEY,          -- below laws/

@@ -20,10 +20,11 @@ from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
 
-from . import dates
+from . import dates, timeline
+from .answers import periods, value_text
 from .corpus import Previous, validate
 from .files import digest
-from .model import Corpus, LawFacts
+from .model import Corpus, LawFacts, ref_key
 from .text import fold
 
 DB_DIR = Path(__file__).resolve().parent.parent / "db"
@@ -42,6 +43,10 @@ VOCAB_TABLES = {
     "coverage-statuses": "coverage_statuses",
     "languages": "languages",
     "international-instruments": "international_instruments",
+    "answer-types": "answer_types",
+    "answer-values": "answer_values",
+    "units": "units",
+    "review-statuses": "review_statuses",
 }
 LAW_CHILD_TABLES = ("law_areas", "law_titles", "provisions", "sources", "links", "alignments")
 # Full-text search: (table, columns, tokenizer)
@@ -75,6 +80,9 @@ def read_previous(db_path: Path) -> Previous | None:
                 "SELECT law_id, type, target_id FROM relations WHERE stated_in = law_id ORDER BY rowid"
             ):
                 rels.setdefault(law_id, []).append((rtype, target))
+            refs: dict[str, list[str]] = {}
+            for law_id, ref in conn.execute("SELECT law_id, ref FROM provisions ORDER BY law_id, position"):
+                refs.setdefault(law_id, []).append(ref_key(ref))
             facts = {}
             for row in conn.execute(
                 "SELECT id, country, file, status, adopted, promulgated, in_force, repealed, "
@@ -82,7 +90,7 @@ def read_previous(db_path: Path) -> Previous | None:
             ):
                 d = {k: v for k, v in zip(("adopted", "promulgated", "in_force", "repealed"), row[4:8], strict=True) if v}
                 facts[row[2]] = LawFacts(row[0], row[1], row[2], row[3], d, json.loads(row[11]),
-                                         rels.get(row[0], []), row[8], row[9], bool(row[10]))
+                                         rels.get(row[0], []), row[8], row[9], bool(row[10]), refs.get(row[0], []))
             builder = digests.pop(BUILDER, "")
             return Previous(digests, facts, builder)
     except sqlite3.Error:
@@ -102,7 +110,7 @@ def build(root: Path, db_path: Path, previous: Previous | None = None, today: dt
     if previous and previous.builder != builder_digest():
         previous = None  # written by other code or SQL: build afresh
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
-    writer = _Writer(tmp, db_path, previous)
+    writer = _Writer(tmp, db_path, previous, today or dt.date.today())
     try:
         corpus = validate(root, previous=previous, today=today, jobs=jobs, progress=progress, sink=writer.add)
         if corpus.problems or (previous and previous.digests == corpus.digests and db_path.exists()):
@@ -124,8 +132,8 @@ class _Writer:
 
     BATCH = 2000
 
-    def __init__(self, tmp: Path, target: Path, previous: Previous | None) -> None:
-        self.tmp, self.target, self.previous = tmp, target, previous
+    def __init__(self, tmp: Path, target: Path, previous: Previous | None, today: dt.date) -> None:
+        self.tmp, self.target, self.previous, self.today = tmp, target, previous, today
         self.conn: sqlite3.Connection | None = None
         self.patch = False
         self.inverse: dict[str, str] = {}
@@ -188,11 +196,15 @@ class _Writer:
             _countries(conn, corpus)
             _files(conn, [*corpus.digests.items(), (BUILDER, builder_digest())])
             affected = set(corpus.countries)
+        _codebook_and_answers(conn, corpus)
         conn.execute("COMMIT")
         # derived tables: recomputed for the countries whose laws changed
         conn.execute("CREATE TEMP TABLE affected_countries (code TEXT PRIMARY KEY)")
         conn.executemany("INSERT INTO affected_countries VALUES (?)", [(c,) for c in sorted(affected)])
         conn.executescript(DERIVED_SQL.read_text(encoding="utf-8"))
+        conn.execute("BEGIN")
+        timeline.recompute(conn, sorted(affected), self.today)
+        conn.execute("COMMIT")
         if not self.patch:
             conn.executescript(VIEWS_SQL.read_text(encoding="utf-8"))
             import sqlite_utils  # only a full build needs it
@@ -271,10 +283,66 @@ def _fsync_dir(path: Path) -> None:
 def _files(conn: sqlite3.Connection, items: Iterable[tuple[str, str]]) -> None:
     rows = []
     for path, value in sorted(items):
-        kind = "builder" if path == BUILDER else "schema" if path.startswith("schemas/") \
-            else "vocabulary" if path.startswith("vocabularies/") else "country" if path.startswith("countries/") else "law"
+        top = path.split("/", 1)[0]
+        kind = "builder" if path == BUILDER else FILE_KINDS.get(top, "law")
         rows.append((path, kind, value))
     conn.executemany("INSERT INTO files VALUES (?, ?, ?)", rows)
+
+
+FILE_KINDS = {"schemas": "schema", "vocabularies": "vocabulary", "countries": "country",
+              "codebook": "codebook", "answers": "answers"}
+CODEBOOK_TABLES = ("answer_sources", "answer_basis", "answers", "indicator_references", "indicator_options",
+                   "indicators", "codebook_changes", "codebook")
+
+
+def _codebook_and_answers(conn: sqlite3.Connection, corpus: Corpus) -> None:
+    """The codebook and every answer, written afresh on every build (they are few)."""
+    for table in CODEBOOK_TABLES:
+        conn.execute(f"DELETE FROM [{table}]")
+    book = corpus.codebook
+    if book is None:
+        return
+    conn.execute("INSERT INTO codebook VALUES (?,?,?,?,?)",
+                 (book["codebook"], book["title"], book["version"], book["date"], book["description"]))
+    conn.executemany("INSERT INTO codebook_changes VALUES (?,?,?,?,?)",
+                     [(i, c["version"], c["date"], c["summary"], json.dumps(c["indicators"]) if "indicators" in c else None)
+                      for i, c in enumerate(book["changes"])])
+    first = book["changes"][0]["version"]
+    numbers: dict[str, int] = {}
+    for pos, (ind_id, ind) in enumerate(corpus.indicators().items()):
+        numbers[ind["area"]] = numbers.get(ind["area"], 0) + 1
+        conn.execute("INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                     (ind_id, ind["area"], pos, numbers[ind["area"]], ind["question"], ind["answer_type"], ind.get("unit"),
+                      ind["guidance"], "; ".join(ind["origin"]), ind.get("since_version", first), ind.get("withdrawn_in"),
+                      f"codebook/{ind['area']}.yml"))
+        conn.executemany("INSERT INTO indicator_options VALUES (?,?,?,?,?)",
+                         [(ind_id, i, o["code"], o["label"], o["description"]) for i, o in enumerate(ind.get("options") or [])])
+        conn.executemany("INSERT INTO indicator_references VALUES (?,?,?,?)",
+                         [(ind_id, i, r["instrument"], r.get("article")) for i, r in enumerate(ind.get("reference") or [])])
+    for country, (_, data) in sorted(corpus.answer_files.items()):
+        file = f"answers/{country.lower()}.yml"
+        for answer in data["answers"]:
+            ver, rev = answer["verification"], answer["review"]
+            ind_id = answer["indicator"]
+            for p in periods(answer):
+                item = p.data
+                value = item["value"]
+                number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+                conn.execute("INSERT INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                             (country, ind_id, p.seq, value_text(value), number, item.get("currency"),
+                              item.get("since"), item.get("until"), p.starts, p.ends, item.get("note"),
+                              ver["status"], ver["by"], ver["on"], ver["evidence"],
+                              rev["status"], rev.get("by"), rev.get("on"), rev.get("dispute"), file))
+                rows = []
+                for j, b in enumerate(item.get("basis") or []):
+                    refs = corpus.laws[b["law"]].provisions
+                    key = ref_key(b["provision"]) if "provision" in b else None
+                    rows.append((country, ind_id, p.seq, j, b["law"], b.get("provision"),
+                                 refs.index(key) if key in refs else None))
+                conn.executemany("INSERT INTO answer_basis VALUES (?,?,?,?,?,?,?)", rows)
+            conn.executemany("INSERT INTO answer_sources VALUES (?,?,?,?,?,?)",
+                             [(country, ind_id, i, s["citation"], s.get("url"), s.get("accessed"))
+                              for i, s in enumerate(ver.get("sources") or [])])
 
 
 def _vocabularies(conn: sqlite3.Connection, corpus: Corpus) -> None:

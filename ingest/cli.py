@@ -61,7 +61,8 @@ def main() -> None:
 @today_option
 @jobs_option
 def validate(paths: tuple[Path, ...], today: dt.date | None, jobs: int | None) -> None:
-    """Check records: schema, vocabularies, dates, statuses and relations.
+    """Check records: schema, vocabularies, dates, statuses, relations, the
+    codebook and the answers.
 
     PATHS are record files or folders inside a laws folder (default: laws).
     The whole laws folder is always loaded, so that relations can be checked;
@@ -77,8 +78,10 @@ def validate(paths: tuple[Path, ...], today: dt.date | None, jobs: int | None) -
     if problems:
         click.echo(f"{len(problems)} problem(s) in {len(files)} file(s).", err=True)
         sys.exit(1)
-    click.echo(f"OK: {len(corpus.laws)} laws, {len(corpus.countries)} countries, "
-               f"{len(corpus.vocab)} vocabularies.", err=True)
+    answered = sum(len(data["answers"]) for _, data in corpus.answer_files.values())
+    click.echo(f"OK: {len(corpus.laws)} laws, {len(corpus.countries)} countries, {len(corpus.vocab)} vocabularies, "
+               f"{len(corpus.indicators())} indicators, {answered} answers from {len(corpus.answer_files)} countries.",
+               err=True)
 
 
 @main.command()

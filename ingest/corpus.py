@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import rules
+from . import answer_rules, rules
 from .files import FileResult, digest, discover, read_all, show
 from .model import Corpus, LawFacts, facts_of
 from .problems import Problem
@@ -51,7 +51,7 @@ def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
     for res, (kind, _, r) in zip(read_all(schema_dir, [(k, p) for k, p, _ in support], jobs=1), support, strict=True):
         corpus.digests[r] = res.digest
         _take_support(corpus, kind, res)
-    if previous and _support(previous.digests) != corpus.digests:
+    if previous and _support(previous.digests) != _support(corpus.digests):
         previous = None  # schemas, vocabularies or profiles changed: check everything again
     corpus.incremental = previous is not None
 
@@ -92,7 +92,9 @@ def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
 
 
 def _support(digests: dict[str, str]) -> dict[str, str]:
-    """The digests of the files that are not law records."""
+    """The digests of the files whose change means every law record must be
+    checked again. Codebook and answer files are not among them: they are
+    always read and checked, and their tables always rewritten."""
     return {k: v for k, v in digests.items() if k.split("/", 1)[0] in ("schemas", "vocabularies", "countries")}
 
 
@@ -103,6 +105,18 @@ def _add_law(corpus: Corpus, facts: LawFacts) -> None:
 def _take_support(corpus: Corpus, kind: str, res: FileResult) -> None:
     if res.data is None:
         corpus.problems.extend(res.problems)
+        return
+    if kind == "codebook":
+        corpus.codebook, corpus.codebook_path = res.data, res.path
+        return
+    if kind in ("indicators", "answers"):
+        key = res.data["area"] if kind == "indicators" else res.data["country"]
+        files = corpus.indicator_files if kind == "indicators" else corpus.answer_files
+        if key in files:
+            corpus.problems.append(Problem(res.path, 1, "area" if kind == "indicators" else "country",
+                                           f"{key} is already given in {files[key][0]}"))
+            return
+        files[key] = (res.path, res.data)
         return
     if kind == "vocabulary":
         name = res.data["vocabulary"]
@@ -136,12 +150,13 @@ def validate(root: Path, previous: Previous | None = None, today: dt.date | None
              sink: Sink | None = None) -> Corpus:
     """Load and apply every rule; `corpus.problems` lists all problems, sorted."""
     corpus = load(root, previous, jobs, progress, sink)
-    required = sorted({vocab for _, _, vocab in rules.SCHEMA_ENUMS} | {"languages", "relation-types"})
+    required = sorted({vocab for _, _, vocab in rules.SCHEMA_ENUMS} | {"languages", "relation-types", "answer-values"})
     missing = [v for v in required if v not in corpus.vocab]
     if missing:
         corpus.problems.append(Problem(show(root / "vocabularies"), 0, "", f"missing vocabularies: {', '.join(missing)}"))
     else:
         corpus.problems.extend(rules.corpus_problems(corpus, today or dt.date.today()))
+        corpus.problems.extend(answer_rules.problems(corpus, today or dt.date.today()))
     corpus.problems = sorted(set(corpus.problems))
     return corpus
 

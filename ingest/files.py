@@ -6,7 +6,10 @@ Layout of a laws folder::
     laws/vocabularies/<name>.yml        controlled vocabularies
     laws/countries/<cc>.yml             country profiles
     laws/<cc>/<slug>.yml                law records (cc: lower-case ISO code)
-    laws/README.md, laws/TEMPLATE.yml   documentation, not loaded
+    laws/codebook/codebook.yml          the indicator codebook: version, date, changes
+    laws/codebook/<area>.yml            the indicators of one area
+    laws/answers/<cc>.yml               one member state's answers to the indicators
+    laws/README.md, laws/*TEMPLATE.yml  documentation, not loaded
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any
 from . import schemas, yamlsafe
 from .problems import Problem, dotted
 
-DOCS = {"README.md", "TEMPLATE.yml"}
+DOCS = {"README.md", "TEMPLATE.yml", "ANSWERS-TEMPLATE.yml"}
 _CC_DIR = re.compile(r"^[a-z]{2}$")
 PARALLEL_FROM = 800  # files; below this, one process is faster
 
@@ -49,7 +52,8 @@ def find_root(start: Path) -> Path | None:
 
 def classify(rel: str) -> str | None:
     """Kind of the file at `rel` (below the laws folder, '/'-separated): 'law',
-    'country', 'vocabulary', or None for documentation and schemas.
+    'country', 'vocabulary', 'codebook', 'indicators', 'answers', or None for
+    documentation and schemas.
     Raises ValueError for a file that does not belong there."""
     parts = rel.split("/")
     if len(parts) == 1:
@@ -68,6 +72,10 @@ def classify(rel: str) -> str | None:
         return "vocabulary"
     if folder == "countries":
         return "country"
+    if folder == "codebook":
+        return "codebook" if parts[1] == "codebook.yml" else "indicators"
+    if folder == "answers":
+        return "answers"
     if _CC_DIR.match(folder):
         return "law"
     raise ValueError(f"unexpected folder '{folder}': law records go in laws/<cc>/ with a lower-case country code")
@@ -134,7 +142,11 @@ def read_one(schema_dir: str, kind: str, path: str, data: bytes | None = None) -
 
 
 def _normalise(kind: str, record: dict[str, Any]) -> None:
-    """YAML reads a bare year (``in_force: 2012``) as a number; dates are text."""
+    """YAML reads a bare year (``in_force: 2012``) as a number, and yes/no as
+    booleans; dates and answer values are text."""
+    if kind == "answers":
+        _normalise_answers(record)
+        return
     places = [record.get("dates")] if kind == "law" else [record] if kind == "country" else []
     if kind == "country":
         places += record.get("coverage") or [] if isinstance(record.get("coverage"), list) else []
@@ -143,6 +155,20 @@ def _normalise(kind: str, record: dict[str, Any]) -> None:
             for key in ("adopted", "promulgated", "in_force", "repealed", "as_of", "asean_member_since"):
                 if isinstance(place.get(key), int) and not isinstance(place.get(key), bool):
                     place[key] = str(place[key])
+
+
+def _normalise_answers(record: dict[str, Any]) -> None:
+    for answer in record.get("answers") or [] if isinstance(record.get("answers"), list) else []:
+        if not isinstance(answer, dict):
+            continue
+        periods = [answer, *(h for h in answer.get("history") or [] if isinstance(h, dict))] \
+            if isinstance(answer.get("history") or [], list) else [answer]
+        for period in periods:
+            if isinstance(period.get("value"), bool):
+                period["value"] = "yes" if period["value"] else "no"
+            for key in ("since", "until"):
+                if isinstance(period.get(key), int) and not isinstance(period.get(key), bool):
+                    period[key] = str(period[key])
 
 
 def _read_chunk(schema_dir: str, items: list[tuple[str, str]]) -> list[FileResult]:

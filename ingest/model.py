@@ -28,6 +28,12 @@ class LawFacts:
     evidence: str = "seen"
     verification: str = "unverified"
     has_note: bool = False
+    provisions: list[str] = field(default_factory=list)  # refs in the form ref_key() gives
+
+
+def ref_key(ref: str) -> str:
+    """A provision reference compared ignoring case and repeated spaces."""
+    return " ".join(ref.split()).lower()
 
 
 def facts_of(path: str, rec: dict[str, Any]) -> LawFacts:
@@ -43,6 +49,7 @@ def facts_of(path: str, rec: dict[str, Any]) -> LawFacts:
         evidence=prov.get("evidence", "seen"),
         verification=prov.get("verification", "unverified"),
         has_note=bool(prov.get("note")),
+        provisions=[ref_key(p["ref"]) for p in rec.get("provisions") or []],
     )
 
 
@@ -55,11 +62,24 @@ class Corpus:
     countries: dict[str, dict[str, Any]] = field(default_factory=dict)
     country_paths: dict[str, str] = field(default_factory=dict)
     laws: dict[str, LawFacts] = field(default_factory=dict)
+    codebook: dict[str, Any] | None = None  # codebook/codebook.yml
+    codebook_path: str = ""
+    indicator_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # area -> (path, data)
+    answer_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # country -> (path, data)
     digests: dict[str, str] = field(default_factory=dict)  # shown path -> content digest
     problems: list[Problem] = field(default_factory=list)
     parsed: int = 0  # law files parsed in this run
     reused: int = 0  # law files whose content was unchanged and not parsed again
     incremental: bool = False  # a previous build's facts were used for unchanged files
+
+    def indicators(self) -> dict[str, dict[str, Any]]:
+        """Every indicator by id, in codebook order (areas in vocabulary order)."""
+        out: dict[str, dict[str, Any]] = {}
+        for area in self.codes("areas"):
+            if area in self.indicator_files:
+                for ind in self.indicator_files[area][1]["indicators"]:
+                    out.setdefault(ind["id"], {**ind, "area": area})
+        return out
 
     def codes(self, vocabulary: str) -> list[str]:
         return [e["code"] for e in self.vocab.get(vocabulary, [])]

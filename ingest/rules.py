@@ -304,4 +304,12 @@ SCHEMA_ENUMS: list[tuple[str, tuple[str, ...], str]] = [
     ("law.schema.json", (_P, "provenance", _P, "evidence"), "evidence"),
     ("country.schema.json", (_P, "coverage", "items", _P, "area"), "areas"),
     ("country.schema.json", (_P, "coverage", "items", _P, "status"), "coverage-statuses"),
+    ("indicators.schema.json", (_P, "area"), "areas"),
+    ("indicators.schema.json", (_P, "indicators", "items", _P, "answer_type"), "answer-types"),
+    ("indicators.schema.json", (_P, "indicators", "items", _P, "unit"), "units"),
+    ("indicators.schema.json", (_P, "indicators", "items", _P, "reference", "items", _P, "instrument"),
+     "international-instruments"),
+    ("answers.schema.json", (_P, "answers", "items", _P, "verification", _P, "status"), "verification"),
+    ("answers.schema.json", (_P, "answers", "items", _P, "verification", _P, "evidence"), "evidence"),
+    ("answers.schema.json", (_P, "answers", "items", _P, "review", _P, "status"), "review-statuses"),
 ]

@@ -159,7 +159,10 @@ def _build(text: str, want_lines: bool) -> tuple[dict[str, Any], dict[Path_, int
                 raise LoadError(_line(event), _NO_ANCHORS)
             if event.tag not in (None, "!", "tag:yaml.org,2002:str"):
                 raise LoadError(_line(event), f"YAML tags such as {event.tag} are not allowed in records")
-            add(_plain(event.value) if event.implicit[0] else event.value, event)
+            frame_top = stack[-1] if stack else None
+            as_key = frame_top is not None and frame_top[2] is _NO_KEY and frame_top[0].__class__ is dict
+            # keys are names: `on:` or `no:` stay text, never booleans
+            add(_plain(event.value) if event.implicit[0] and not as_key else event.value, event)
         elif cls in starts:
             if event.anchor is not None:
                 raise LoadError(_line(event), _NO_ANCHORS)

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAWS = ROOT / "laws"
 SHARED = ROOT.parent / "shared"
 FIXTURES = SHARED / "fixtures"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +40,32 @@ def laws_copy(tmp_path) -> Path:
     shutil.copytree(LAWS, dst)
     return dst
 
+
+
+@pytest.fixture(scope="session")
+def compare_db(tmp_path_factory) -> Path:
+    """The shipped records with known answers for Thailand and the Philippines
+    (tests/answers_fixture.py), built into a database."""
+    from tests import answers_fixture
+
+    tmp = tmp_path_factory.mktemp("compare")
+    laws = tmp / "laws"
+    shutil.copytree(LAWS, laws)
+    answers_fixture.install(laws)
+    corpus, counts = build(laws, tmp / "laws.db")
+    assert not corpus.problems, "\n".join(map(str, corpus.problems))
+    assert counts
+    return tmp / "laws.db"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's) driven by Playwright."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    with sync_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM),
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield instance
+        instance.close()

@@ -33,14 +33,19 @@ BASE_LAW: dict[str, Any] = {
 }
 
 
-def law(**changes: Any) -> dict[str, Any]:
-    rec = copy.deepcopy(BASE_LAW)
+def changed(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A deep copy of `base` with fields replaced, or removed when given as None."""
+    rec = copy.deepcopy(base)
     for key, value in changes.items():
         if value is None:
             rec.pop(key, None)
         else:
             rec[key] = value
     return rec
+
+
+def law(**changes: Any) -> dict[str, Any]:
+    return changed(BASE_LAW, **changes)
 
 
 def make_root(tmp: Path, coverage: list[dict[str, Any]] | None = None) -> Path:

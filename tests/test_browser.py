@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from ingest.site import datasette_args, ensure_inspect_file
+from tests.conftest import CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 PDPA = "th-personal-data-protection-act-2019"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -50,9 +50,13 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 6
 
 @pytest.fixture(scope="module")
 def server(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from serve(built_db, tmp_path_factory.mktemp("server") / "server.log")
+
+
+def serve(db: Path, log: Path) -> Iterator[str]:
+    """Run `lawrepo serve`'s command line on `db` until the generator is closed."""
     port = free_port()
-    args = datasette_args(ROOT, built_db, ensure_inspect_file(built_db), "127.0.0.1", port)
-    log = tmp_path_factory.mktemp("server") / "server.log"
+    args = datasette_args(ROOT, db, ensure_inspect_file(db), "127.0.0.1", port)
     with open(log, "wb") as out:
         process = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -68,15 +72,6 @@ def server(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM),
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield instance
-        instance.close()
 
 
 def assert_png(path: Path) -> None:
