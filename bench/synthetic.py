@@ -79,11 +79,12 @@ def _sentence(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
 
-def law_text(i: int, rng: random.Random, *, successor_of: str | None = None, replaced: bool = False) -> tuple[str, str, str]:
+def law_text(i: int, rng: random.Random, *, successor_of: str | None = None, replaced: bool = False,
+             countries: list[str] = COUNTRIES) -> tuple[str, str, str]:
     """(country code, file slug, YAML text) of synthetic record number `i`."""
-    cc = COUNTRIES[i % len(COUNTRIES)]
-    year = 1995 + (i * 7) % 30
-    lang, local = LOCAL[cc]
+    cc = countries[i % len(countries)]
+    year = law_year(i)
+    lang, local = LOCAL.get(cc, ("en", "Synthetic Law {n}"))
     areas = rng.sample(AREAS, rng.randint(1, 3))
     slug = f"synthetic-law-{i}"
     provisions = "\n".join(
@@ -104,6 +105,10 @@ def law_text(i: int, rng: random.Random, *, successor_of: str | None = None, rep
         summary=" ".join(_sentence(rng, 14) for _ in range(4)), provisions=provisions, month=1 + i % 12,
     )
     return cc.lower(), slug, text
+
+
+def law_year(i: int) -> int:
+    return 1995 + (i * 7) % 30
 
 
 def make_corpus(dest: Path, n: int, seed: int = 1) -> Path:

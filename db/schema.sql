@@ -206,6 +206,7 @@ CREATE TABLE indicators (
   unit TEXT REFERENCES units(code),
   guidance TEXT NOT NULL,
   origin TEXT NOT NULL,           -- where the question comes from, '; '-separated
+  basis_required INTEGER NOT NULL,  -- 0 when answers rest on an international status, not a national law
   since_version TEXT NOT NULL,
   withdrawn_in TEXT,
   file TEXT NOT NULL
@@ -248,7 +249,7 @@ CREATE TABLE answers (
   file TEXT NOT NULL,
   PRIMARY KEY (country, indicator, period)
 );
-CREATE INDEX answers_indicator ON answers(indicator, starts);
+CREATE INDEX answers_indicator ON answers(indicator, period, starts);
 CREATE INDEX area_periods_area ON area_periods(area, starts);
 CREATE INDEX answers_review ON answers(review_status);
 CREATE TABLE answer_basis (
@@ -259,6 +260,9 @@ CREATE TABLE answer_basis (
   law_id TEXT NOT NULL REFERENCES laws(id),
   provision TEXT,                 -- as cited
   provision_position INTEGER,     -- the provision's position on the law record
+  law_title TEXT NOT NULL,        -- derived: the law's short title, or its title
+  law_year INTEGER,               -- derived: the law's year
+  provision_heading TEXT,         -- derived: the cited provision's heading
   PRIMARY KEY (country, indicator, period, position),
   FOREIGN KEY (country, indicator, period) REFERENCES answers(country, indicator, period)
 );

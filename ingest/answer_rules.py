@@ -124,7 +124,8 @@ def _one_answer(corpus: Corpus, path: str, country: str, at: FieldPath, answer: 
             yield path, (*here, "until"), f"{item['until']} is not after since ({item['since']})"
         if item["value"] == "unknown" and not item.get("note"):
             yield path, (*here, "note"), "must say what is missing for the answer to be known"
-        yield from _basis_problems(corpus, path, country, here, item, current=period.seq == 0)
+        yield from _basis_problems(corpus, path, country, here, item, current=period.seq == 0,
+                                   required=indicator.get("basis_required", True))
     # history: newest first, periods one after another
     for k, item in enumerate(history):
         newer = answer if k == 0 else history[k - 1]
@@ -137,12 +138,12 @@ def _one_answer(corpus: Corpus, path: str, country: str, at: FieldPath, answer: 
 
 
 def _basis_problems(corpus: Corpus, path: str, country: str, here: FieldPath, item: dict[str, Any],
-                    current: bool) -> Found:
+                    current: bool, required: bool) -> Found:
     basis = item.get("basis") or []
     value = item["value"]
-    if not basis and value not in NEEDS_NO_BASIS:
+    if not basis and value not in NEEDS_NO_BASIS and required:
         yield path, (*here, "basis"), f"is required for the answer {value!r}: cite the law and provision it rests on"
-    if not basis and value in ("no", "not-applicable") and not item.get("note"):
+    if not basis and (value in ("no", "not-applicable") or not required) and not item.get("note"):
         yield path, (*here, "note"), f"must explain the answer {value!r} when no legal basis is cited"
     for j, b in enumerate(basis):
         law = corpus.laws.get(b["law"])

@@ -311,9 +311,10 @@ def _codebook_and_answers(conn: sqlite3.Connection, corpus: Corpus) -> None:
     numbers: dict[str, int] = {}
     for pos, (ind_id, ind) in enumerate(corpus.indicators().items()):
         numbers[ind["area"]] = numbers.get(ind["area"], 0) + 1
-        conn.execute("INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        conn.execute("INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                      (ind_id, ind["area"], pos, numbers[ind["area"]], ind["question"], ind["answer_type"], ind.get("unit"),
-                      ind["guidance"], "; ".join(ind["origin"]), ind.get("since_version", first), ind.get("withdrawn_in"),
+                      ind["guidance"], "; ".join(ind["origin"]), int(ind.get("basis_required", True)),
+                      ind.get("since_version", first), ind.get("withdrawn_in"),
                       f"codebook/{ind['area']}.yml"))
         conn.executemany("INSERT INTO indicator_options VALUES (?,?,?,?,?)",
                          [(ind_id, i, o["code"], o["label"], o["description"]) for i, o in enumerate(ind.get("options") or [])])
@@ -339,10 +340,17 @@ def _codebook_and_answers(conn: sqlite3.Connection, corpus: Corpus) -> None:
                     key = ref_key(b["provision"]) if "provision" in b else None
                     rows.append((country, ind_id, p.seq, j, b["law"], b.get("provision"),
                                  refs.index(key) if key in refs else None))
-                conn.executemany("INSERT INTO answer_basis VALUES (?,?,?,?,?,?,?)", rows)
+                conn.executemany("INSERT INTO answer_basis (country, indicator, period, position, law_id, provision, "
+                                 "provision_position, law_title) VALUES (?,?,?,?,?,?,?,'')", rows)
             conn.executemany("INSERT INTO answer_sources VALUES (?,?,?,?,?,?)",
                              [(country, ind_id, i, s["citation"], s.get("url"), s.get("accessed"))
                               for i, s in enumerate(ver.get("sources") or [])])
+    # the titles of the laws cited, so that the compare pages need not read the laws table
+    conn.execute("""UPDATE answer_basis SET
+                      law_title = (SELECT coalesce(short_title, title) FROM laws WHERE id = law_id),
+                      law_year = (SELECT year FROM laws WHERE id = law_id),
+                      provision_heading = (SELECT heading FROM provisions p
+                                           WHERE p.law_id = answer_basis.law_id AND p.position = provision_position)""")
 
 
 def _vocabularies(conn: sqlite3.Connection, corpus: Corpus) -> None:

@@ -148,37 +148,42 @@ def _answer_filter(as_of: str | None, today: dt.date) -> tuple[str, dict[str, An
             "(a.starts IS NULL AND a.period = 0 AND :d >= :today))", {"d": as_of, "today": today.isoformat()})
 
 
+ANSWER_COLUMNS = ("country", "indicator", "period", "value", "number", "currency", "since", "until", "starts",
+                  "ends", "note", "verification", "verified_by", "verified_on", "evidence", "review_status",
+                  "reviewed_by", "reviewed_on", "dispute")
+BASIS_COLUMNS = ("law_id", "provision", "provision_position", "law_title", "law_year", "provision_heading")
+
+
 def answers(conn: sqlite3.Connection, *, area: str | None = None, countries_in: list[str] | None = None,
             as_of: str | None = None, today: dt.date) -> dict[tuple[str, str], dict[str, Any]]:
-    """The answer holding for each (country, indicator), with its legal basis."""
+    """The answer holding for each (country, indicator), with its legal basis
+    (one query: answers joined to their basis, which carries the law titles)."""
     cond, params = _answer_filter(as_of, today)
     where = [cond]
-    if area:
-        where.append("a.indicator IN (SELECT id FROM indicators WHERE area = :area)")
+    source = "answers a"
+    if area:  # drive from the area's indicators, through the index on answers(indicator, period)
+        source = "indicators i JOIN answers a ON a.indicator = i.id"
+        where.append("i.area = :area")
         params["area"] = area
     if countries_in:
         marks = ",".join(f":c{i}" for i in range(len(countries_in)))
         where.append(f"a.country IN ({marks})")
         params.update({f"c{i}": c for i, c in enumerate(countries_in)})
-    sql = f"""SELECT a.country, a.indicator, a.period, a.value, a.number, a.currency, a.since, a.until,
-                     a.starts, a.ends, a.note, a.verification, a.verified_by, a.verified_on, a.evidence,
-                     a.review_status, a.reviewed_by, a.reviewed_on, a.dispute
-              FROM answers a WHERE {' AND '.join(where)}"""
-    found = {(r["country"], r["indicator"]): {**r, "basis": []} for r in _rows(conn, sql, params)}
-    if found:
-        bsql = f"""SELECT b.country, b.indicator, b.period, b.law_id, b.provision, b.provision_position,
-                          coalesce(l.short_title, l.title) AS law_title, l.year AS law_year, l.status AS law_status,
-                          p.heading AS provision_heading
-                   FROM answers a
-                   JOIN answer_basis b ON b.country = a.country AND b.indicator = a.indicator AND b.period = a.period
-                   JOIN laws l ON l.id = b.law_id
-                   LEFT JOIN provisions p ON p.law_id = b.law_id AND p.position = b.provision_position
-                   WHERE {' AND '.join(where)} ORDER BY b.position"""
-        for b in _rows(conn, bsql, params):
-            key = (b.pop("country"), b.pop("indicator"))
-            b.pop("period")
-            if key in found:
-                found[key]["basis"].append(b)
+    sql = f"""SELECT {', '.join('a.' + c for c in ANSWER_COLUMNS)},
+                     b.law_id, b.provision, b.provision_position, b.law_title, b.law_year, b.provision_heading
+              FROM {source}
+              LEFT JOIN answer_basis b ON b.country = a.country AND b.indicator = a.indicator AND b.period = a.period
+              WHERE {' AND '.join(where)} ORDER BY a.country, a.indicator, b.position"""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    n = len(ANSWER_COLUMNS)
+    for row in conn.execute(sql, params):
+        key = (row[0], row[1])
+        answer = found.get(key)
+        if answer is None:
+            answer = found[key] = dict(zip(ANSWER_COLUMNS, row[:n], strict=True))
+            answer["basis"] = []
+        if row[n] is not None:
+            answer["basis"].append(dict(zip(BASIS_COLUMNS, row[n:], strict=True)))
     return found
 
 

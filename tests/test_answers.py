@@ -54,7 +54,8 @@ def test_good_answers_pass(root: Path) -> None:
                         good_answer(indicator="pdp-breach-deadline-hours", value="not-applicable", basis=None, since=None,
                                     note="There is no PDP law."),
                         good_answer(indicator="pdp-max-fine", value=1000000, currency="SGD", basis=[{"law": LAW_ID}]),
-                        good_answer(indicator="es-model", value="two-tier")) == []
+                        good_answer(indicator="es-model", value="two-tier"),
+                        good_answer(indicator="et-ecc-party", basis=None, since=None, note="Party since 2010 (status table).")) == []
 
 
 @pytest.mark.parametrize("answer, field, message", [

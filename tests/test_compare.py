@@ -17,7 +17,7 @@ from datasette.app import Datasette
 
 from ingest import compare
 from tests import answers_fixture as fx
-from tests.test_site import make_datasette
+from tests.test_site import load_plugin, make_datasette
 
 VN_2005 = "vn-law-on-e-transactions-2005"
 VN_2023 = "vn-law-on-e-transactions-2023"
@@ -283,3 +283,26 @@ def test_parse_as_of() -> None:
     assert compare.parse_as_of("") is None and compare.parse_as_of("2020-02-29") == "2020-02-29"
     with pytest.raises(compare.BadRequest, match="is not a date"):
         compare.parse_as_of("2019-02-29")
+
+
+async def test_home_page_leads_to_the_compare_pages(ds: Datasette) -> None:
+    soup = await page(ds, "/")
+    section = soup.find("section", class_="compare-intro")
+    hrefs = {a["href"] for a in section.find_all("a")}
+    assert {"/compare", "/side-by-side", "/progress", "/codebook", "/compare/data-protection"} <= hrefs
+    assert "48 questions in five areas" in section.get_text()
+
+
+def test_page_cache_keeps_the_most_recent_pages() -> None:
+    plugin = load_plugin("compare_pages")
+    cache = plugin.PageCache(2)
+    for name in ("a", "b", "c"):
+        cache.put((name,), plugin.Response.html(f"<p>{name}</p>"))
+    assert cache.get(("a",)) is None
+    hit = cache.get(("b",))
+    assert hit is not None and hit.body == "<p>b</p>" and hit.status == 200
+    cache.put(("d",), plugin.Response.html("<p>d</p>"))  # b was used last, so c goes
+    assert cache.get(("c",)) is None and cache.get(("b",)) is not None
+    off = plugin.PageCache(0)
+    off.put(("a",), plugin.Response.html("x"))
+    assert off.get(("a",)) is None
