@@ -5,6 +5,7 @@ templates call these through the filters the site plugin registers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from html import escape as _html_escape
 from typing import Any
@@ -64,23 +65,31 @@ def answer_cell(cell: dict[str, Any], base: str, show_basis: bool = True, show_s
     return Markup("".join(out))
 
 
-def area_rows(data: dict[str, Any], base: str) -> Markup:
-    """The body rows of the area matrix."""
+def _matrix_rows(data: dict[str, Any], keys: list[str], head: Callable[[dict[str, Any], str], str],
+                 cell: Callable[[dict[str, Any], str, str], str]) -> Markup:
+    """A row per member state: its heading cell, then a cell per key."""
     rows = []
-    area = escape(data["area"]["code"])
-    ids = [i["id"] for i in data["indicators"]]
     for c in data["countries"]:
         code = escape(c["code"])
-        parts = [f'<tr><th scope="row"><a href="{base}/country/{code}#answers-{area}">{escape(c["name"])}</a></th>']
-        for ind_id in ids:
-            cell = c["cells"][ind_id]
-            flags = "".join(f" is-{f}" for f in cell.get("flags") or ())
-            value = "" if cell.get("value") is None else escape(cell["value"])
-            parts.append(f'<td class="answer-cell value-{escape(cell["class"])}{flags}" data-country="{code}" '
-                         f'data-indicator="{escape(ind_id)}" data-value="{value}">{answer_cell(cell, base)}</td>')
-        parts.append("</tr>")
-        rows.append("".join(parts))
+        rows.append(f'<tr><th scope="row">{head(c, code)}</th>'
+                    + "".join(cell(c["cells"][key], code, key) for key in keys) + "</tr>")
     return Markup("\n".join(rows))
+
+
+def area_rows(data: dict[str, Any], base: str) -> Markup:
+    """The body rows of the area matrix."""
+    area = escape(data["area"]["code"])
+
+    def head(c: dict[str, Any], code: str) -> str:
+        return f'<a href="{base}/country/{code}#answers-{area}">{escape(c["name"])}</a>'
+
+    def cell(cell: dict[str, Any], code: str, ind_id: str) -> str:
+        flags = "".join(f" is-{f}" for f in cell.get("flags") or ())
+        value = "" if cell.get("value") is None else escape(cell["value"])
+        return (f'<td class="answer-cell value-{escape(cell["class"])}{flags}" data-country="{code}" '
+                f'data-indicator="{escape(ind_id)}" data-value="{value}">{answer_cell(cell, base)}</td>')
+
+    return _matrix_rows(data, [i["id"] for i in data["indicators"]], head, cell)
 
 
 APPROX_TITLE = ("The in-force date of this law is not recorded or not exact; the adoption date or the start of "
@@ -89,31 +98,27 @@ APPROX_TITLE = ("The in-force date of this law is not recorded or not exact; the
 
 def overview_rows(data: dict[str, Any], base: str) -> Markup:
     """The body rows of the member states x areas matrix."""
-    rows = []
-    areas = [a["code"] for a in data["areas"]]
-    for c in data["countries"]:
-        code = escape(c["code"])
-        parts = [f'<tr><th scope="row"><a href="{base}/country/{code}">{escape(c["name"])}</a></th>']
-        for area in areas:
-            cell = c["cells"][area]
-            status = escape(cell["status"])
-            html = f'<span class="status status-{status}">{escape(cell["label"])}</span>'
-            if cell.get("approx"):
-                html += f' <span class="flag flag-approx" title="{escape(APPROX_TITLE)}">≈</span>'
-            if cell.get("law_id"):
-                year = cell.get("law_year")
-                title = cell["law_title"] or ""
-                suffix = f" ({year})" if year and str(year) not in title else ""
-                html += f'<br><a href="{base}/law/{escape(cell["law_id"])}">{escape(title)}</a>{suffix}'
-            elif cell.get("note"):
-                note = cell["note"]
-                short = note if len(note) <= 90 else note[:87].rsplit(" ", 1)[0] + "…"
-                html += f'<br><span class="explain" title="{escape(note)}">{escape(short)}</span>'
-            parts.append(f'<td class="cell-{status}" data-country="{code}" data-area="{escape(area)}" '
-                         f'data-status="{status}">{html}</td>')
-        parts.append("</tr>")
-        rows.append("".join(parts))
-    return Markup("\n".join(rows))
+
+    def head(c: dict[str, Any], code: str) -> str:
+        return f'<a href="{base}/country/{code}">{escape(c["name"])}</a>'
+
+    def cell(cell: dict[str, Any], code: str, area: str) -> str:
+        status = escape(cell["status"])
+        html = f'<span class="status status-{status}">{escape(cell["label"])}</span>'
+        if cell.get("approx"):
+            html += f' <span class="flag flag-approx" title="{escape(APPROX_TITLE)}">≈</span>'
+        if cell.get("law_id"):
+            year = cell.get("law_year")
+            title = cell["law_title"] or ""
+            suffix = f" ({year})" if year and str(year) not in title else ""
+            html += f'<br><a href="{base}/law/{escape(cell["law_id"])}">{escape(title)}</a>{suffix}'
+        elif cell.get("note"):
+            note = cell["note"]
+            short = note if len(note) <= 90 else note[:87].rsplit(" ", 1)[0] + "…"
+            html += f'<br><span class="explain" title="{escape(note)}">{escape(short)}</span>'
+        return f'<td class="cell-{status}" data-country="{code}" data-area="{escape(area)}" data-status="{status}">{html}</td>'
+
+    return _matrix_rows(data, [a["code"] for a in data["areas"]], head, cell)
 
 
 def side_by_side_rows(data: dict[str, Any], base: str) -> Markup:
