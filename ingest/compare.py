@@ -352,15 +352,16 @@ def timeline(conn: sqlite3.Connection, code: str) -> list[dict[str, Any]]:
             if key == "adopted" and not value:
                 value, event = law["promulgated"], "promulgated"
             if value and value != "unknown":
-                events.append({"date": value, "event": event, "law_id": law["id"], "law_title": name, "other_id": None})
+                events.append({"date": value, "event": event, "law_id": law["id"], "law_title": name,
+                               "other_id": None, "other_title": None})
     for r in _rows(conn, """SELECT r.law_id, r.target_id, coalesce(t.short_title, t.title) AS target_title,
                                    coalesce(l.short_title, l.title) AS law_title, l.in_force
                             FROM relations r JOIN laws l ON l.id = r.law_id JOIN laws t ON t.id = r.target_id
                             WHERE l.country = ? AND r.type = 'replaces' AND r.stated_in IN (r.law_id, r.target_id)
                             GROUP BY r.law_id, r.target_id""", (code,)):
         if r["in_force"] and r["in_force"] != "unknown":
-            events.append({"date": r["in_force"], "event": f"replaced {r['target_title']}", "law_id": r["law_id"],
-                           "law_title": r["law_title"], "other_id": r["target_id"]})
+            events.append({"date": r["in_force"], "event": "replaced", "law_id": r["law_id"],
+                           "law_title": r["law_title"], "other_id": r["target_id"], "other_title": r["target_title"]})
     order = {"adopted": 0, "promulgated": 1, "came into force": 2, "repealed": 4}
     return sorted(events, key=lambda e: (e["date"], order.get(e["event"], 3), e["law_id"]))
 

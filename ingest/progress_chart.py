@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 from xml.sax.saxutils import escape
 
-WIDTH, HEIGHT = 760, 340
-LEFT, RIGHT, TOP, BOTTOM = 44, 200, 20, 36
+WIDTH, PLOT_HEIGHT = 760, 300
+LEFT, RIGHT, TOP, BOTTOM = 44, 20, 20, 36
+LEGEND_ROW, LEGEND_COLUMNS = 20, 1
 # colour-blind-safe palette (Okabe–Ito)
 COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
 DASHES = ["", "6 3", "2 3", "8 3 2 3", "4 4", "1 2"]
@@ -18,7 +19,9 @@ DASHES = ["", "6 3", "2 3", "8 3 2 3", "4 4", "1 2"]
 def render(data: dict[str, Any]) -> str:
     years: list[int] = data["years"]
     n = max(data["countries"], 1)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    legend_rows = -(-len(data["series"]) // LEGEND_COLUMNS)
+    height = PLOT_HEIGHT + legend_rows * LEGEND_ROW + 10
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, PLOT_HEIGHT - TOP - BOTTOM
 
     def x(year: float) -> float:
         return LEFT + (year - years[0]) / max(years[-1] - years[0], 1) * plot_w
@@ -28,7 +31,7 @@ def render(data: dict[str, Any]) -> str:
 
     start, end = data["programme"]
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-labelledby="progress-title progress-desc" class="progress-chart" font-family="sans-serif" font-size="12">',
         '<title id="progress-title">Member states with a law in force, by area and year</title>',
         f'<desc id="progress-desc">Lines for each area from {years[0]} to {years[-1]}, out of {n} member states; '
@@ -43,7 +46,7 @@ def render(data: dict[str, Any]) -> str:
         out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(count):.1f}" y2="{y(count):.1f}" stroke="#ddd"/>')
         out.append(f'<text x="{LEFT - 6}" y="{y(count) + 4:.1f}" text-anchor="end" fill="#444">{count}</text>')
     for year in years:
-        if year % 5 == 0 or year == years[-1]:
+        if year % 5 == 0 or (year == years[-1] and year % 5 > 2):
             out.append(f'<line x1="{x(year):.1f}" x2="{x(year):.1f}" y1="{TOP + plot_h}" y2="{TOP + plot_h + 4}" stroke="#444"/>')
             out.append(f'<text x="{x(year):.1f}" y="{TOP + plot_h + 18}" text-anchor="middle" fill="#444">{year}</text>')
     out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" stroke="#444"/>')
@@ -54,9 +57,9 @@ def render(data: dict[str, Any]) -> str:
         label = escape(s["area"]["label"])
         out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr} points="{points}">'
                    f'<title>{label}</title></polyline>')
-        ly = TOP + 10 + i * 22
-        out.append(f'<line x1="{WIDTH - RIGHT + 14}" x2="{WIDTH - RIGHT + 44}" y1="{ly}" y2="{ly}" stroke="{colour}" '
-                   f'stroke-width="2.5"{dash_attr}/>')
-        out.append(f'<text x="{WIDTH - RIGHT + 50}" y="{ly + 4}" fill="#222">{label} ({s["counts"][-1]})</text>')
+        lx = LEFT + (i % LEGEND_COLUMNS) * (plot_w // LEGEND_COLUMNS)
+        ly = PLOT_HEIGHT + (i // LEGEND_COLUMNS) * LEGEND_ROW + 4
+        out.append(f'<line x1="{lx}" x2="{lx + 30}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
+        out.append(f'<text x="{lx + 36}" y="{ly + 4}" fill="#222">{label} ({s["counts"][-1]} today)</text>')
     out.append("</svg>")
     return "\n".join(out)

@@ -219,7 +219,9 @@ async def test_country_profile(ds: Datasette) -> None:
     timeline = [li.get_text(" ", strip=True) for li in soup.select("ol.timeline li")]
     assert any("28 May 2019" in t and "PDPA" in t and "came into force" in t for t in timeline)
     vn = await page(ds, "/country/VN")
-    assert any("replaced" in li.get_text() and "2005" in li.get_text() for li in vn.select("ol.timeline li"))
+    replaced = [li for li in vn.select("ol.timeline li") if " replaced " in li.get_text()]
+    assert any([a["href"] for a in li.find_all("a")] == [f"/law/{VN_2023}", f"/law/{VN_2005}"]
+               and "1 July 2024" in li.get_text() for li in replaced)
     data = (await get(ds, "/country/TH.json")).json()
     assert data["counts"]["answers"] == 48
     assert {g["area"]["code"] for g in data["answers"]} == {"e-transactions", "e-signatures", "data-protection",
