@@ -21,9 +21,6 @@ def escape(value: Any) -> str:
     return _html_escape(str(value), quote=True)
 
 
-FLAG_TITLES = {"unverified": "Not checked against the official text"}
-
-
 def _date(value: str) -> str:
     b = parse_bounds(value)
     if not b:
@@ -43,16 +40,18 @@ def answer_cell(cell: dict[str, Any], base: str, show_basis: bool = True, show_s
     the law page) and, if asked, the date since which it holds."""
     out = [f'<span class="answer answer-{escape(cell["class"])}">{escape(cell["label"])}</span>']
     for flag in cell.get("flags") or ():
-        title = f"Disputed: {cell.get('dispute') or ''}" if flag == "disputed" else FLAG_TITLES.get(flag, flag)
-        out.append(f' <span class="flag flag-{flag}" title="{escape(title)}">{flag}</span>')
+        if flag == "disputed":
+            title = escape("Disputed: " + (cell.get("dispute") or ""))
+            out.append(f' <span class="flag flag-disputed" title="{title}">disputed</span>')
+        else:  # the legend under each table says what the mark means
+            out.append(f' <span class="flag flag-{flag}">{flag}</span>')
     basis = cell.get("basis") if show_basis else None
     if basis:
         links = []
         for b in basis:
             anchor = f'#provision-{b["provision_position"]}' if b["provision_position"] is not None else ""
-            title = b["law_title"] + (f' – {b["provision_heading"]}' if b.get("provision_heading") else "")
             text = b["law_title"] + (f', {b["provision"]}' if b["provision"] else "")
-            links.append(f'<a href="{base}/law/{escape(b["law_id"])}{anchor}" title="{escape(title)}">{escape(text)}</a>')
+            links.append(f'<a href="{base}/law/{escape(b["law_id"])}{anchor}">{escape(text)}</a>')
         out.append(f'<span class="basis">{"; ".join(links)}</span>')
     if show_since and cell.get("value") is not None:
         if cell.get("since"):
