@@ -243,9 +243,10 @@ CREATE TABLE answers (
   verified_by TEXT NOT NULL,
   verified_on TEXT NOT NULL,
   evidence TEXT NOT NULL REFERENCES evidence_levels(code),
-  review_status TEXT NOT NULL REFERENCES review_statuses(code),
+  review_status TEXT NOT NULL REFERENCES review_statuses(code),  -- as recorded, raised by completed reviews' findings
   reviewed_by TEXT, reviewed_on TEXT,
   dispute TEXT,                   -- who disputes the answer and why
+  review_id TEXT,                 -- the completed review whose finding set the review status; empty: as recorded
   file TEXT NOT NULL,
   PRIMARY KEY (country, indicator, period)
 );
@@ -274,6 +275,53 @@ CREATE TABLE answer_sources (
   citation TEXT NOT NULL, url TEXT, accessed TEXT,
   PRIMARY KEY (country, indicator, position)
 );
+
+-- Reviews of national laws (laws/reviews/<id>.yml), Outcome 9.
+CREATE TABLE review_types (code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, position INTEGER NOT NULL);
+CREATE TABLE review_stages (code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, position INTEGER NOT NULL);
+CREATE TABLE assessments (code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, position INTEGER NOT NULL);
+CREATE TABLE responses (code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, position INTEGER NOT NULL);
+CREATE TABLE reviews (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL REFERENCES review_types(code),
+  country TEXT NOT NULL REFERENCES countries(code),  -- the reviewed member state
+  title TEXT NOT NULL,
+  status TEXT NOT NULL REFERENCES review_stages(code),
+  planned TEXT, held TEXT, published TEXT,
+  parties TEXT NOT NULL,          -- the parties as one line, for lists and facets
+  report_url TEXT, report_title TEXT,
+  findings INTEGER NOT NULL,      -- number of findings
+  note TEXT,
+  file TEXT NOT NULL
+);
+CREATE INDEX reviews_country ON reviews(country);
+CREATE TABLE review_parties (
+  review_id TEXT NOT NULL REFERENCES reviews(id),
+  position INTEGER NOT NULL,
+  country TEXT REFERENCES countries(code),
+  body TEXT,
+  role TEXT,
+  PRIMARY KEY (review_id, position)
+);
+CREATE TABLE review_scope (
+  review_id TEXT NOT NULL REFERENCES reviews(id),
+  kind TEXT NOT NULL,             -- area, law or indicator
+  value TEXT NOT NULL,
+  PRIMARY KEY (review_id, kind, value)
+);
+CREATE TABLE review_findings (
+  review_id TEXT NOT NULL REFERENCES reviews(id),
+  position INTEGER NOT NULL,
+  country TEXT NOT NULL REFERENCES countries(code),
+  indicator TEXT NOT NULL REFERENCES indicators(id),
+  assessment TEXT NOT NULL REFERENCES assessments(code),
+  comment TEXT,
+  recommendation TEXT,
+  response TEXT REFERENCES responses(code),
+  dispute TEXT,
+  PRIMARY KEY (review_id, position)
+);
+CREATE INDEX review_findings_answer ON review_findings(country, indicator);
 
 -- Source files and their content digests (lets a rebuild skip unchanged files).
 CREATE TABLE files (

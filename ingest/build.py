@@ -20,7 +20,7 @@ from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
 
-from . import dates, timeline
+from . import dates, reviews, timeline
 from .answers import periods, value_text
 from .corpus import Previous, validate
 from .files import digest
@@ -47,6 +47,10 @@ VOCAB_TABLES = {
     "answer-values": "answer_values",
     "units": "units",
     "review-statuses": "review_statuses",
+    "review-types": "review_types",
+    "review-stages": "review_stages",
+    "assessments": "assessments",
+    "responses": "responses",
 }
 LAW_CHILD_TABLES = ("law_areas", "law_titles", "provisions", "sources", "links", "alignments")
 # Full-text search: (table, columns, tokenizer)
@@ -63,9 +67,10 @@ BUILDER = "(builder)"  # row of the files table: the digest of the code and SQL 
 
 
 def builder_digest() -> str:
-    """Changes whenever the database's SQL or the code writing it changes."""
-    parts = [p.read_bytes() for p in (SCHEMA_SQL, VIEWS_SQL, DERIVED_SQL, Path(__file__))]
-    return digest(b"\0".join(parts))
+    """Changes whenever the database's SQL or the code that reads and writes
+    records changes (every module of this package and every SQL file)."""
+    files = sorted(DB_DIR.glob("*.sql")) + sorted(Path(__file__).parent.glob("*.py"))
+    return digest(b"\0".join(p.read_bytes() for p in files))
 
 
 def read_previous(db_path: Path) -> Previous | None:
@@ -290,13 +295,15 @@ def _files(conn: sqlite3.Connection, items: Iterable[tuple[str, str]]) -> None:
 
 
 FILE_KINDS = {"schemas": "schema", "vocabularies": "vocabulary", "countries": "country",
-              "codebook": "codebook", "answers": "answers"}
-CODEBOOK_TABLES = ("answer_sources", "answer_basis", "answers", "indicator_references", "indicator_options",
+              "codebook": "codebook", "answers": "answers", "reviews": "review", "peers": "peer"}
+CODEBOOK_TABLES = ("review_findings", "review_scope", "review_parties", "reviews",
+                   "answer_sources", "answer_basis", "answers", "indicator_references", "indicator_options",
                    "indicators", "codebook_changes", "codebook")
 
 
 def _codebook_and_answers(conn: sqlite3.Connection, corpus: Corpus) -> None:
-    """The codebook and every answer, written afresh on every build (they are few)."""
+    """The codebook, every answer and every review, written afresh on every
+    build (they are few)."""
     for table in CODEBOOK_TABLES:
         conn.execute(f"DELETE FROM [{table}]")
     book = corpus.codebook
@@ -329,11 +336,11 @@ def _codebook_and_answers(conn: sqlite3.Connection, corpus: Corpus) -> None:
                 item = p.data
                 value = item["value"]
                 number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
-                conn.execute("INSERT INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                conn.execute("INSERT INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                              (country, ind_id, p.seq, value_text(value), number, item.get("currency"),
                               item.get("since"), item.get("until"), p.starts, p.ends, item.get("note"),
                               ver["status"], ver["by"], ver["on"], ver["evidence"],
-                              rev["status"], rev.get("by"), rev.get("on"), rev.get("dispute"), file))
+                              rev["status"], rev.get("by"), rev.get("on"), rev.get("dispute"), None, file))
                 rows = []
                 for j, b in enumerate(item.get("basis") or []):
                     refs = corpus.laws[b["law"]].provisions
@@ -351,6 +358,7 @@ def _codebook_and_answers(conn: sqlite3.Connection, corpus: Corpus) -> None:
                       law_year = (SELECT year FROM laws WHERE id = law_id),
                       provision_heading = (SELECT heading FROM provisions p
                                            WHERE p.law_id = answer_basis.law_id AND p.position = provision_position)""")
+    reviews.write(conn, corpus)
 
 
 def _vocabularies(conn: sqlite3.Connection, corpus: Corpus) -> None:

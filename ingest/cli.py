@@ -198,3 +198,10 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
 
 
 __all__ = ["main"]
+
+
+# Commands defined in their own modules.
+from . import cli_review  # noqa: E402
+
+main.add_command(cli_review.worksheet_command)
+main.add_command(cli_review.review_group)

@@ -201,8 +201,8 @@ def _cell(answer: dict[str, Any] | None, value_labels: dict[str, str], ind: dict
     else:
         label, css = value_labels.get(value, value), value
     flags = []
-    if answer["review_status"] == "disputed":
-        flags.append("disputed")
+    if answer["review_status"] in ("disputed", "peer-reviewed", "internally-reviewed"):
+        flags.append(answer["review_status"])
     if answer["verification"] == "unverified":
         flags.append("unverified")
     return {**answer, "label": label, "class": css, "flags": flags}
@@ -337,7 +337,18 @@ def country_profile(conn: sqlite3.Connection, code: str, today: dt.date) -> dict
               "unknown": len(gaps["unknown_answers"]),
               "unverified": sum("unverified" in i["answer"].get("flags", []) for g in answer_groups for i in g["entries"])}
     return {"country": country, "today": today.isoformat(), "laws_by_area": laws_by_area, "timeline": timeline(conn, code),
-            "answers": answer_groups, "gaps": gaps, "counts": counts}
+            "answers": answer_groups, "gaps": gaps, "counts": counts, "reviews": _reviews_of(conn, code)}
+
+
+def _reviews_of(conn: sqlite3.Connection, code: str) -> dict[str, list[dict[str, Any]]]:
+    """Reviews of the country's laws, and reviews of others it took part in, latest first."""
+    columns = "r.id, r.title, r.type, r.status, r.planned, r.held, r.published, r.parties, r.findings, r.country"
+    order = "ORDER BY coalesce(r.held, r.planned, '') DESC, r.id"
+    return {
+        "of": _rows(conn, f"SELECT {columns} FROM reviews r WHERE r.country = ? {order}", (code,)),
+        "by": _rows(conn, f"SELECT {columns} FROM reviews r WHERE r.country != ? AND r.id IN "
+                          f"(SELECT review_id FROM review_parties WHERE country = ?) {order}", (code, code)),
+    }
 
 
 def timeline(conn: sqlite3.Connection, code: str) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import answer_rules, rules
+from . import answer_rules, review_rules, rules
 from .files import FileResult, digest, discover, read_all, show
 from .model import Corpus, LawFacts, facts_of
 from .problems import Problem
@@ -109,12 +109,13 @@ def _take_support(corpus: Corpus, kind: str, res: FileResult) -> None:
     if kind == "codebook":
         corpus.codebook, corpus.codebook_path = res.data, res.path
         return
-    if kind in ("indicators", "answers"):
-        key = res.data["area"] if kind == "indicators" else res.data["country"]
-        files = corpus.indicator_files if kind == "indicators" else corpus.answer_files
+    keyed = {"indicators": ("area", corpus.indicator_files), "answers": ("country", corpus.answer_files),
+             "review": ("id", corpus.review_files), "peer": ("peer", corpus.peer_files)}
+    if kind in keyed:
+        field_name, files = keyed[kind]
+        key = res.data[field_name]
         if key in files:
-            corpus.problems.append(Problem(res.path, 1, "area" if kind == "indicators" else "country",
-                                           f"{key} is already given in {files[key][0]}"))
+            corpus.problems.append(Problem(res.path, 1, field_name, f"{key} is already given in {files[key][0]}"))
             return
         files[key] = (res.path, res.data)
         return
@@ -157,6 +158,7 @@ def validate(root: Path, previous: Previous | None = None, today: dt.date | None
     else:
         corpus.problems.extend(rules.corpus_problems(corpus, today or dt.date.today()))
         corpus.problems.extend(answer_rules.problems(corpus, today or dt.date.today()))
+        corpus.problems.extend(review_rules.problems(corpus, today or dt.date.today()))
     corpus.problems = sorted(set(corpus.problems))
     return corpus
 

@@ -9,6 +9,8 @@ Layout of a laws folder::
     laws/codebook/codebook.yml          the indicator codebook: version, date, changes
     laws/codebook/<area>.yml            the indicators of one area
     laws/answers/<cc>.yml               one member state's answers to the indicators
+    laws/reviews/<id>.yml               a review of a member state's laws (Outcome 9)
+    laws/peers/<name>.yml               a snapshot of a peer's data (e.g. the UNCTAD tracker) to reconcile with
     laws/README.md, laws/*TEMPLATE.yml  documentation, not loaded
 """
 
@@ -27,7 +29,7 @@ from typing import Any
 from . import schemas, yamlsafe
 from .problems import Problem, dotted
 
-DOCS = {"README.md", "TEMPLATE.yml", "ANSWERS-TEMPLATE.yml"}
+DOCS = {"README.md", "TEMPLATE.yml", "ANSWERS-TEMPLATE.yml", "REVIEW-TEMPLATE.yml"}
 _CC_DIR = re.compile(r"^[a-z]{2}$")
 PARALLEL_FROM = 800  # files; below this, one process is faster
 
@@ -52,7 +54,8 @@ def find_root(start: Path) -> Path | None:
 
 def classify(rel: str) -> str | None:
     """Kind of the file at `rel` (below the laws folder, '/'-separated): 'law',
-    'country', 'vocabulary', 'codebook', 'indicators', 'answers', or None for
+    'country', 'vocabulary', 'codebook', 'indicators', 'answers', 'review',
+    'peer', or None for
     documentation and schemas.
     Raises ValueError for a file that does not belong there."""
     parts = rel.split("/")
@@ -76,6 +79,10 @@ def classify(rel: str) -> str | None:
         return "codebook" if parts[1] == "codebook.yml" else "indicators"
     if folder == "answers":
         return "answers"
+    if folder == "reviews":
+        return "review"
+    if folder == "peers":
+        return "peer"
     if _CC_DIR.match(folder):
         return "law"
     raise ValueError(f"unexpected folder '{folder}': law records go in laws/<cc>/ with a lower-case country code")

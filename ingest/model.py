@@ -66,6 +66,8 @@ class Corpus:
     codebook_path: str = ""
     indicator_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # area -> (path, data)
     answer_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # country -> (path, data)
+    review_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # review id -> (path, data)
+    peer_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # peer name -> (path, data)
     digests: dict[str, str] = field(default_factory=dict)  # shown path -> content digest
     problems: list[Problem] = field(default_factory=list)
     parsed: int = 0  # law files parsed in this run

@@ -312,4 +312,9 @@ SCHEMA_ENUMS: list[tuple[str, tuple[str, ...], str]] = [
     ("answers.schema.json", (_P, "answers", "items", _P, "verification", _P, "status"), "verification"),
     ("answers.schema.json", (_P, "answers", "items", _P, "verification", _P, "evidence"), "evidence"),
     ("answers.schema.json", (_P, "answers", "items", _P, "review", _P, "status"), "review-statuses"),
+    ("review.schema.json", (_P, "type"), "review-types"),
+    ("review.schema.json", (_P, "status"), "review-stages"),
+    ("review.schema.json", (_P, "scope", _P, "areas", "items"), "areas"),
+    ("review.schema.json", (_P, "findings", "items", _P, "assessment"), "assessments"),
+    ("review.schema.json", (_P, "findings", "items", _P, "response"), "responses"),
 ]

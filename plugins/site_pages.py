@@ -7,7 +7,8 @@
 - `site`: the instance metadata (title, licence, source), for every page's
   footer, custom pages included;
 - links from table and query cells to the law pages: the `title` column of
-  `laws`, and `law_id` / `target_id` columns of views and stored queries.
+  `laws`, and `law_id` / `target_id` columns of views and stored queries; and
+  from the `title` column of `reviews` to the review pages.
 """
 
 from __future__ import annotations
@@ -75,6 +76,12 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, datasette:
         except (IndexError, KeyError):  # ?_col= left the id out
             return None
         return Markup('<a href="{}">{}</a>').format(law_url(datasette, law_id), value)
+    if table == "reviews" and column == "title":
+        try:
+            review_id = row["id"]
+        except (IndexError, KeyError):
+            return None
+        return Markup('<a href="{}">{}</a>').format(datasette.urls.path(f"/review/{review_id}"), value)
     if (table is None or table in LAW_VIEWS) and column in LAW_ID_COLUMNS:
         return Markup('<a href="{}">{}</a>').format(law_url(datasette, value), value)
     return None
