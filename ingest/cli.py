@@ -8,7 +8,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import click
@@ -18,6 +18,7 @@ from .build import build as build_db
 from .build import read_previous
 from .corpus import validate as validate_corpus
 from .files import find_root, show
+from .freshness import text_table as freshness_table
 from .problems import Problem
 from .site import datasette_args, ensure_inspect_file, is_stale, matrix_rows
 
@@ -149,11 +150,20 @@ def serve(laws_dir: Path, db_path: Path, host: str, port: int, dry_run: bool) ->
 @main.command()
 @laws_option
 @db_option
-def stats(laws_dir: Path, db_path: Path) -> None:
-    """Coverage: member states x areas, with law counts and gaps."""
+@click.option("--freshness", "show_freshness", is_flag=True,
+              help="Coverage and freshness instead: records, answers, verification and what is stale, per member "
+                   "state and area.")
+@today_option
+def stats(laws_dir: Path, db_path: Path, show_freshness: bool, today: dt.date | None) -> None:
+    """Coverage: member states x areas, with law counts and gaps (--freshness:
+    how recently each cell was verified and what is stale)."""
     root = _root_of(laws_dir)
     if is_stale(root, db_path):
-        _build(laws_dir, db_path)
+        _build(laws_dir, db_path, today=today)
+    if show_freshness:
+        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+            click.echo(freshness_table(conn, today or dt.date.today()), nl=False)
+        return
     header, rows, gaps = matrix_rows(db_path)
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, ["-" * w for w in widths], *rows]:
@@ -201,7 +211,8 @@ __all__ = ["main"]
 
 
 # Commands defined in their own modules.
-from . import cli_review  # noqa: E402
+from . import cli_package, cli_review  # noqa: E402
 
 main.add_command(cli_review.worksheet_command)
 main.add_command(cli_review.review_group)
+main.add_command(cli_package.command)

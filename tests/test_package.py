@@ -1,0 +1,264 @@
+"""`lawrepo package`: the Docker build context it writes (no Docker engine is
+needed): the files, the exact pins, the Dockerfile's instructions, and the
+image's own commands run in the folder; the command line and its messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tomllib
+from fnmatch import fnmatch
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from ingest import __version__, package
+from ingest.cli_package import command
+from ingest.site import datasette_args
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def context(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("package") / "docker"
+    package.write_context(ROOT, built_db, out)
+    return out
+
+
+def files_below(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+
+
+def instructions(dockerfile: Path) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) with continuation lines joined and comments left out."""
+    text = re.sub(r"\\\n\s*", " ", dockerfile.read_text(encoding="utf-8"))
+    out = []
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            word, _, rest = line.strip().partition(" ")
+            out.append((word, rest.strip()))
+    return out
+
+
+def cmd_shell(context: Path) -> str:
+    (cmd,) = [rest for word, rest in instructions(context / "Dockerfile") if word == "CMD"]
+    form = json.loads(cmd)
+    assert form[:2] == ["/bin/sh", "-c"] and len(form) == 3
+    return form[2]
+
+
+# --- the build context --------------------------------------------------------------
+
+
+def test_context_has_everything_the_site_needs(context: Path) -> None:
+    found = files_below(context)
+    assert {"laws.db", "metadata.yml", "datasette.yaml", "requirements.txt", "Dockerfile", ".dockerignore"} <= found
+    for folder in ("templates", "plugins", "static", "ingest"):
+        expected = {f"{folder}/{name}" for name in files_below(ROOT / folder) if not fnmatch(Path(name).name, "*.tmp*")}
+        assert expected and expected <= found, folder
+    assert {"plugins/freshness_page.py", "templates/freshness.html", "ingest/freshness.py", "static/site.css"} <= found
+    assert not [p for p in context.rglob("*") if p.name == "__pycache__" or p.suffix == ".pyc"]
+    assert (context / "metadata.yml").read_bytes() == (ROOT / "metadata.yml").read_bytes()
+    assert (context / "datasette.yaml").read_bytes() == (ROOT / "datasette.yaml").read_bytes()
+    assert not (context / "laws").exists() and not (context / "tests").exists()
+
+
+def test_database_is_the_built_one(context: Path, built_db: Path) -> None:
+    assert (context / "laws.db").read_bytes() == built_db.read_bytes()
+    labels = dict(instructions(context / "Dockerfile"))["LABEL"]
+    assert f'lawrepo.database.sha256="{package.file_digest(built_db)}"' in labels
+
+
+def test_requirements_pin_the_installed_versions(context: Path) -> None:
+    lines = (context / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    pins = dict(line.split("==", 1) for line in lines)
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = [re.match(r"[A-Za-z0-9._-]+", d).group(0) for d in deps]
+    assert {"datasette", "sqlite-utils"} <= set(names)
+    assert set(pins) == set(names)
+    for name in names:
+        assert pins[name] == metadata.version(name), name
+    assert pins["datasette"] == "1.0a41"
+
+
+def test_dockerfile_instructions(context: Path) -> None:
+    steps = instructions(context / "Dockerfile")
+    words = [w for w, _ in steps]
+    assert steps[0] == ("FROM", "python:3.11-slim")
+    env = dict(steps)["ENV"]
+    assert "PYTHONPATH=/app" in env and "PORT=8001" in env
+    assert ("WORKDIR", "/app") in steps
+    order = [steps.index(s) for s in [("COPY", "requirements.txt ./"), ("RUN", "pip install --no-cache-dir -r requirements.txt"),
+                                      ("COPY", ". ./")]]
+    assert order == sorted(order)
+    (inspect,) = [i for i, (w, rest) in enumerate(steps) if w == "RUN" and "datasette inspect" in rest]
+    assert steps[inspect][1].startswith("datasette inspect laws.db --inspect-file inspect-data.json")
+    assert inspect > order[-1] and inspect < words.index("CMD")
+    user = dict(steps)["USER"]
+    assert user not in ("root", "0") and words.index("USER") < words.index("CMD")
+    assert f"--uid {user}" in steps[inspect][1]  # the user is created before it is used
+    assert ("EXPOSE", "8001") in steps
+
+
+def test_cmd_serves_immutable_with_the_options_of_lawrepo_serve(context: Path, built_db: Path) -> None:
+    shell = cmd_shell(context)
+    assert shell.startswith("exec datasette serve ")
+    args = shlex.split(shell)[3:]
+    flags = dict(zip(args[::2], args[1::2], strict=True))
+    assert flags["-i"] == "laws.db" and flags["--inspect-file"] == "inspect-data.json"
+    assert flags["--host"] == "0.0.0.0" and flags["--port"] == "${PORT:-8001}"
+    local = datasette_args(ROOT, built_db, built_db.with_name("inspect-data.json"), "127.0.0.1", 8001)
+    local = local[local.index("serve") + 1:]
+    local_flags = dict(zip(local[::2], local[1::2], strict=True))
+    assert set(flags) == set(local_flags)
+    for flag in ("--metadata", "--config", "--template-dir", "--plugins-dir"):
+        assert flags[flag] == Path(local_flags[flag]).name
+        assert (context / flags[flag]).exists()
+    assert flags["--static"] == "assets:static"
+
+
+def test_dockerignore_keeps_caches_out(context: Path) -> None:
+    lines = (context / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    assert "**/__pycache__" in lines and "**/*.pyc" in lines
+
+
+def run_image_commands(context: Path, path: str, port: str = "9123") -> subprocess.CompletedProcess[str]:
+    """The Dockerfile's inspect step and CMD, run by the shell in the folder, with
+    --get PATH added so that Datasette answers one request and exits."""
+    env = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}", "PYTHONPATH": str(context),
+           "PORT": port}
+    if not (context / "inspect-data.json").exists():
+        (inspect,) = [rest for w, rest in instructions(context / "Dockerfile") if w == "RUN" and "datasette inspect" in rest]
+        subprocess.run(["/bin/sh", "-c", inspect.split("&&")[0]], cwd=context, env=env, check=True, timeout=120)
+    return subprocess.run(["/bin/sh", "-c", f"{cmd_shell(context)} --get {shlex.quote(path)}"], cwd=context, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_image_commands_serve_the_site_from_the_folder_alone(context: Path) -> None:
+    done = run_image_commands(context, "/freshness.json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)["ok"] is True
+    done = run_image_commands(context, "/-/plugins.json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert {"compare_pages.py", "freshness_page.py"} <= {p["name"] for p in json.loads(done.stdout)}
+    found = subprocess.run([sys.executable, "-c", "import ingest; print(ingest.__file__)"], cwd="/",
+                           env={"PYTHONPATH": str(context)}, capture_output=True, text=True, check=True)
+    assert Path(found.stdout.strip()).parent == context / "ingest"
+
+
+# --- writing the folder ----------------------------------------------------------------
+
+
+def test_rewriting_replaces_the_folder_and_leaves_no_temporaries(built_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docker"
+    package.write_context(ROOT, built_db, out)
+    (out / "leftover.txt").write_text("from an earlier run")
+    package.write_context(ROOT, built_db, out)
+    assert not (out / "leftover.txt").exists() and (out / "Dockerfile").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["docker"]
+
+
+def test_a_failure_leaves_the_previous_folder_untouched(built_db: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "docker"
+    package.write_context(ROOT, built_db, out)
+    before = {p: (out / p).read_bytes() for p in files_below(out)}
+
+    def broken(digest: str) -> str:
+        raise OSError("disk full")
+    monkeypatch.setattr(package, "dockerfile", broken)
+    with pytest.raises(OSError, match="disk full"):
+        package.write_context(ROOT, built_db, out)
+    assert {p: (out / p).read_bytes() for p in files_below(out)} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["docker"]
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(built_db: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    with pytest.raises(package.PackageError, match="was not written by `lawrepo package`"):
+        package.write_context(ROOT, built_db, mine)
+    assert (mine / "notes.txt").read_text() == "keep me"
+    with pytest.raises(package.PackageError, match="outside the folders it copies"):
+        package.write_context(ROOT, built_db, ROOT / "templates" / "docker")
+    assert not (ROOT / "templates" / "docker").exists()
+
+
+# --- the command line ----------------------------------------------------------------
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(command, [*args, "--project", str(ROOT)])
+
+
+def test_cli_writes_the_context(built_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ctx"
+    result = invoke("--out", str(out), "--db", str(built_db))
+    assert result.exit_code == 0, result.output
+    assert f"database sha256 {package.file_digest(built_db)[:12]}" in result.output
+    assert f"docker build -t asean-ecommerce-law:{__version__} {out}" in result.output
+    assert (out / "laws.db").read_bytes() == built_db.read_bytes()
+
+
+def test_cli_missing_database(tmp_path: Path) -> None:
+    missing = tmp_path / "db" / "laws.db"
+    result = invoke("--out", str(tmp_path / "ctx"), "--db", str(missing))
+    assert result.exit_code == 1
+    assert result.output == f"Error: {missing}: no such database; build it first with `lawrepo build --db {missing}`\n"
+    assert not (tmp_path / "ctx").exists()
+
+
+def test_cli_not_a_built_database(tmp_path: Path) -> None:
+    bad = tmp_path / "laws.db"
+    bad.write_text("not sqlite")
+    result = invoke("--out", str(tmp_path / "ctx"), "--db", str(bad))
+    assert result.exit_code == 1 and "not a database written by `lawrepo build`" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_cli_database_older_than_the_records(built_db: Path, tmp_path: Path) -> None:
+    old = tmp_path / "laws.db"
+    shutil.copyfile(built_db, old)
+    os.utime(old, (0, 0))
+    result = invoke("--out", str(tmp_path / "ctx"), "--db", str(old))
+    assert result.exit_code == 1 and "is older than records in" in result.output and "lawrepo build" in result.output
+    assert not (tmp_path / "ctx").exists()
+
+
+def test_cli_build_without_docker(built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    out = tmp_path / "ctx"
+    result = invoke("--out", str(out), "--db", str(built_db), "--build")
+    assert result.exit_code == 1
+    assert "docker is not available on this machine" in result.output
+    assert (out / "Dockerfile").exists()  # the context is still written, ready for a machine with Docker
+
+
+@pytest.mark.parametrize("status", [0, 3])
+def test_cli_build_runs_docker(built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, status: int) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    record = tmp_path / "docker-args"
+    fake = bin_dir / "docker"
+    fake.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {shlex.quote(str(record))}\nexit {status}\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    out = tmp_path / "ctx"
+    result = invoke("--out", str(out), "--db", str(built_db), "--build", "--tag", "laws:test")
+    assert record.read_text().splitlines() == ["build", "-t", "laws:test", str(out)]
+    if status == 0:
+        assert result.exit_code == 0 and "Built image laws:test." in result.output
+    else:
+        assert result.exit_code == 1 and "docker build failed (exit status 3)" in result.output
