@@ -323,6 +323,16 @@ CREATE TABLE review_findings (
 );
 CREATE INDEX review_findings_answer ON review_findings(country, indicator);
 
+-- When each record file was created and last updated (ingest/timestamps.py):
+-- git history when laws/ is in a git work tree, else the record's own dates.
+CREATE TABLE record_times (
+  path TEXT PRIMARY KEY,          -- below laws/, as in files
+  created TEXT NOT NULL,          -- ISO 8601 UTC, e.g. 2026-11-29T21:17:00Z
+  updated TEXT NOT NULL,
+  source TEXT NOT NULL            -- git, git-shallow, working-tree, record or file
+);
+CREATE INDEX record_times_updated ON record_times(updated);
+
 -- Source files and their content digests (lets a rebuild skip unchanged files).
 CREATE TABLE files (
   path TEXT PRIMARY KEY,          -- below laws/

@@ -20,7 +20,7 @@ from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
 
-from . import dates, reviews, timeline
+from . import dates, reviews, timeline, timestamps
 from .answers import periods, value_text
 from .corpus import Previous, validate
 from .files import digest
@@ -202,6 +202,10 @@ class _Writer:
             _files(conn, [*corpus.digests.items(), (BUILDER, builder_digest())])
             affected = set(corpus.countries)
         _codebook_and_answers(conn, corpus)
+        # when each record file was created and last changed (git history, else its own dates)
+        conn.execute("DELETE FROM record_times")
+        conn.executemany("INSERT INTO record_times VALUES (?, ?, ?, ?)",
+                         [(p, *t) for p, t in sorted(timestamps.record_times(Path(corpus.root)).items())])
         conn.execute("COMMIT")
         # derived tables: recomputed for the countries whose laws changed
         conn.execute("CREATE TEMP TABLE affected_countries (code TEXT PRIMARY KEY)")

@@ -1,0 +1,157 @@
+"""The open exports, downloadable from the site:
+
+- /exports                           what there is to download, table by table
+- /exports/datapackage.json          Frictionless Data Package (its resources are the CSVs beside it)
+- /exports/<table>.csv               one table, as the Data Package describes it
+- /exports/laws.atom                 Atom feed of the most recently updated law records
+- /exports/atr-legal-documents.csv   legal-documents list for trade repositories
+
+The `record_time_source` template filter says how a record's times were
+found (for the law page).
+
+Made from the served database by the same functions as `lawrepo export`
+(ingest/export*.py); CSVs are streamed. Links and feed ids use the site's
+public address: the `base_url` of this plugin's configuration in
+datasette.yaml, else the LAWREPO_BASE_URL environment variable, else the
+address the request came to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import weakref
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from datasette import Response, hookimpl
+from datasette.utils.asgi import AsgiStream, NotFound
+
+from ingest import export, export_atom, export_atr, export_datapackage, timestamps
+
+DATABASE = "laws"
+PLUGIN = "exports"
+_META: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def base_url(datasette: Any, request: Any) -> str:
+    config = datasette.plugin_config(PLUGIN) or {}
+    configured = config.get("base_url") or os.environ.get("LAWREPO_BASE_URL")
+    if configured:
+        return str(configured).rstrip("/")
+    return f"{request.scheme}://{request.host}{datasette.urls.path('')}".rstrip("/")
+
+
+async def site_meta(datasette: Any) -> dict[str, Any]:
+    """The served metadata, in the shape of ingest.export.load_metadata."""
+    if datasette in _META:
+        return _META[datasette]
+    instance = await datasette.get_instance_metadata()
+    database = await datasette.get_database_metadata(DATABASE)
+    meta: dict[str, Any] = {k: instance.get(k) or database.get(k)
+                            for k in ("title", "description", "license", "license_url", "source", "source_url")}
+    db = datasette.get_database(DATABASE)
+    tables: dict[str, Any] = {}
+    for table in await db.table_names():
+        resource = await datasette.get_resource_metadata(DATABASE, table)
+        columns = {}
+        for column in await db.table_columns(table):
+            found = await datasette.get_column_metadata(DATABASE, table, column)
+            if found.get("description"):
+                columns[column] = found["description"]
+        tables[table] = {**resource, "columns": columns}
+    meta["tables"] = tables
+    _META[datasette] = meta
+    return meta
+
+
+def _connect(db: Any) -> sqlite3.Connection:
+    mode = "mode=ro" if db.is_mutable else "immutable=1"
+    return sqlite3.connect(f"file:{db.path}?{mode}", uri=True, check_same_thread=False)
+
+
+def _stream(db: Any, make: Callable[[sqlite3.Connection], Iterator[str]], content_type: str, filename: str) -> AsgiStream:
+    """Stream the chunks `make` yields from its own read-only connection,
+    read in a worker thread so the server keeps answering meanwhile."""
+
+    async def send(writer: Any) -> None:
+        conn = await asyncio.to_thread(_connect, db)
+        try:
+            chunks = make(conn)
+            while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+                await writer.write(chunk)
+        finally:
+            conn.close()
+
+    return AsgiStream(send, content_type=content_type,
+                      headers={"content-disposition": f'inline; filename="{filename}"'})
+
+
+async def _check_table(db: Any, table: str) -> None:
+    tables = await db.execute_fn(export_datapackage.content_tables)
+    if table not in tables:
+        raise NotFound(f"No table {table} in the exports")
+
+
+async def table_csv(datasette: Any, request: Any) -> AsgiStream:
+    db = datasette.get_database(DATABASE)
+    table = request.url_vars["table"]
+    await _check_table(db, table)
+    return _stream(db, lambda conn: export_datapackage.table_csv(conn, table), "text/csv; charset=utf-8", f"{table}.csv")
+
+
+async def atr_csv(datasette: Any, request: Any) -> AsgiStream:
+    db = datasette.get_database(DATABASE)
+    base = base_url(datasette, request)
+    return _stream(db, lambda conn: export_atr.atr_csv(conn, base), "text/csv; charset=utf-8", export_atr.FILE)
+
+
+async def datapackage(datasette: Any, request: Any) -> Response:
+    meta = await site_meta(datasette)
+    package = await datasette.get_database(DATABASE).execute_fn(lambda conn: export_datapackage.descriptor(conn, meta))
+    return Response.json(package)
+
+
+async def atom(datasette: Any, request: Any) -> Response:
+    meta = await site_meta(datasette)
+    base = base_url(datasette, request)
+
+    def make(conn: sqlite3.Connection) -> bytes:
+        return export_atom.feed(conn, export.law_times(conn), base, meta)
+
+    body = await datasette.get_database(DATABASE).execute_fn(make)
+    return Response(body.decode("utf-8"), content_type="application/atom+xml; charset=utf-8")
+
+
+async def page(datasette: Any, request: Any) -> Response:
+    db = datasette.get_database(DATABASE)
+    meta = await site_meta(datasette)
+    names = await db.execute_fn(export_datapackage.content_tables)
+    counts = await db.table_counts(limit=100)
+    tables = [{"name": t, "description": (meta["tables"].get(t) or {}).get("description") or "", "rows": counts.get(t)}
+              for t in names]
+    context = {"tables": tables, "atr_file": export_atr.FILE, "atr_columns": export_atr.COLUMNS,
+               "feed_limit": export_atom.LIMIT, "license": meta.get("license"), "license_url": meta.get("license_url")}
+    return Response.html(await datasette.render_template("exports.html", context, request=request))
+
+
+def record_time_source(source: str | None) -> str:
+    """How a record's times were found, for the law page: 'from the history of its file'."""
+    return timestamps.SOURCES.get(source or "", "")
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Any) -> None:
+    env.filters["record_time_source"] = record_time_source
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [
+        (r"^/exports/?$", page),
+        (r"^/exports/datapackage\.json$", datapackage),
+        (r"^/exports/laws\.atom$", atom),
+        (r"^/exports/atr-legal-documents\.csv$", atr_csv),
+        (r"^/exports/(?P<table>[a-z][a-z0-9_]*)\.csv$", table_csv),
+    ]
