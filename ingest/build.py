@@ -20,7 +20,7 @@ from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
 
-from . import dates, reviews, timeline, timestamps
+from . import dates, reconcile, reviews, timeline, timestamps
 from .answers import periods, value_text
 from .corpus import Previous, validate
 from .files import digest
@@ -214,6 +214,8 @@ class _Writer:
         conn.execute("BEGIN")
         timeline.recompute(conn, sorted(affected), self.today)
         conn.execute("COMMIT")
+        # the reconciliation with the UNCTAD tracker snapshot, recomputed from the current records
+        reconcile.write_tables(conn, corpus.peer_files.get("unctad", ("", None))[1])
         if not self.patch:
             conn.executescript(VIEWS_SQL.read_text(encoding="utf-8"))
             import sqlite_utils  # only a full build needs it

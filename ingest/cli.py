@@ -211,9 +211,10 @@ __all__ = ["main"]
 
 
 # Commands defined in their own modules.
-from . import cli_export, cli_package, cli_review  # noqa: E402
+from . import cli_export, cli_package, cli_reconcile, cli_review  # noqa: E402
 
 main.add_command(cli_review.worksheet_command)
 main.add_command(cli_review.review_group)
 main.add_command(cli_package.command)
 main.add_command(cli_export.command)
+main.add_command(cli_reconcile.command)

@@ -16,9 +16,7 @@ LAWREPO_PAGE_CACHE environment variable sets how many; 0 turns it off).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 from collections import OrderedDict
 from collections.abc import Callable
@@ -29,6 +27,7 @@ from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 
 from ingest import compare, compare_html, progress_chart
+from ingest.csvtext import to_csv
 
 DATABASE = "laws"
 EXT = r"(?P<ext>\.json|\.csv|\.svg)?"
@@ -66,12 +65,8 @@ CACHE = PageCache(int(os.environ.get("LAWREPO_PAGE_CACHE", "256")))
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return buf.getvalue()
+    return to_csv(rows)
+
 
 
 def _format(request: Any) -> str:

@@ -10,9 +10,7 @@ rendered, for the database file being served and today's date.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 from typing import Any
 
@@ -20,6 +18,7 @@ from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 
 from ingest import freshness
+from ingest.csvtext import to_csv
 
 DATABASE = "laws"
 _CACHE: dict[tuple[str, ...], dict[str, Any]] = {}  # {"data": report, format: (status, type, headers, body)}
@@ -30,12 +29,8 @@ def today() -> dt.date:
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return buf.getvalue()
+    return to_csv(rows)
+
 
 
 async def freshness_view(datasette: Any, request: Any) -> Response:

@@ -438,13 +438,24 @@ def test_command_writes_the_snapshot_and_a_report(test_db: Path, tmp_path: Path)
     assert corpus.peer_files["unctad"][1]["countries"] == saved["countries"]
     text = report.read_text(encoding="utf-8")
     assert text.startswith("# Differences between the UNCTAD Global Cyberlaw Tracker and the ASEAN E-Commerce Law Repository")
-    assert f"Prepared on {dt.date.today().isoformat()}" in text and "release of 2026-04-27" in text
+    assert f"Prepared on {dt.date.today().isoformat()}" in text and "version of 2026-04-27" in text
     assert "## Viet Nam (VN)" in text and "## Method" in text
     assert ("- Our record: **Law on E-Transactions (2023)** — number 20/2023/QH15 — in force since 2024-07-01 — "
-            "official text: <https://legislation.example.org/vn/20-2023> — record `vn-law-on-e-transactions-2023` "
+            "official text: [https://legislation.example.org/vn/20-2023](<https://legislation.example.org/vn/20-2023>) — record `vn-law-on-e-transactions-2023` "
             "(laws/vn/law-on-e-transactions-2023.yml, unverified)") in text
     assert text.count("\n### ") == len(found.disagreements)
     assert saved["acknowledgement"] in text
+
+
+def test_markdown_report_shows_their_text_as_text(test_db: Path, tmp_path: Path) -> None:
+    from ingest import reconcile_report
+
+    snap = _snapshot(make_laws(tmp_path))
+    snap["countries"][0]["areas"][1]["links"] = [{"url": "javascript:alert(1)", "title": "<script>x</script> [a](b) | c"}]
+    with closing(_ro(test_db)) as conn:
+        text = reconcile_report.render("md", snap, reconcile.reconcile(snap, conn), conn, TODAY)
+    assert "<script>" not in text and "[a](b)" not in text and "(javascript:" not in text
+    assert "UNCTAD's document: &lt;script&gt;x&lt;/script&gt; \\[a\\](b) | c (address given: `javascript:alert(1)`)" in text
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])

@@ -108,6 +108,8 @@ def load_plugin(name: str) -> ModuleType:
     "/codebook",
     "/progress",
     "/laws/reviews",
+    "/reconcile/unctad",
+    "/exports",
     "/laws/country_area_status",
     "/laws/law_relations",
     "/laws/coverage",
