@@ -22,6 +22,7 @@ from typing import Any
 
 from . import dates, reconcile, reviews, timeline, timestamps
 from .answers import periods, value_text
+from .atomic import alive
 from .corpus import Previous, validate
 from .files import digest
 from .model import Corpus, LawFacts, ref_key
@@ -267,19 +268,9 @@ def _delete_laws(conn: sqlite3.Connection, condition: str, params: list[str]) ->
 def _remove_stale_temporaries(db_path: Path) -> None:
     for p in db_path.parent.glob(f"{db_path.name}.tmp-*"):
         pid = p.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             with suppress(OSError):
                 p.unlink()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _fsync_dir(path: Path) -> None:

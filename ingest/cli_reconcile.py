@@ -11,7 +11,6 @@ The site's tables are refreshed by the next `lawrepo build`.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 import sys
 from contextlib import closing
@@ -20,6 +19,7 @@ from pathlib import Path
 import click
 
 from . import files, reconcile, reconcile_report, unctad
+from .atomic import write_text
 from .site import is_stale
 
 DEFAULT_DB = Path("db") / "laws.db"
@@ -122,16 +122,10 @@ def _write(path: Path, text: str) -> None:
     if str(path) == "-":
         sys.stdout.write(text)
         return
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        write_text(path, text)
     except OSError as exc:
         raise click.ClickException(f"cannot write {files.show(path)}: {exc.strerror}") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     click.echo(f"Wrote {files.show(path)}.", err=True)
 
 

@@ -4,7 +4,6 @@ Outcome 9, from a pre-filled worksheet to a review record."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 import sys
 from contextlib import closing
@@ -15,21 +14,12 @@ import click
 import yaml
 
 from . import worksheet
+from .atomic import write_text
 from .corpus import validate
 from .files import show
 from .review_import import build_record, read_sheet
 
 DEFAULT_DB = Path("db") / "laws.db"
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @click.command("worksheet")
@@ -56,7 +46,7 @@ def worksheet_command(country: str, areas: tuple[str, ...], fmt: str, out: Path 
     if out is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    _write_atomic(out, text)
+    write_text(out, text)
     click.echo(f"Wrote {out}: {len(sheet.rows)} questions for {sheet.country['name']}.", err=True)
 
 
@@ -124,6 +114,6 @@ def import_command(sheet: Path, review_id: str, review_type: str, title: str, pa
         sys.exit(1)
     text = "# yaml-language-server: $schema=../schemas/review.schema.json\n" + yaml.safe_dump(
         result.record, allow_unicode=True, sort_keys=False, width=100)
-    _write_atomic(target, text)
+    write_text(target, text)
     click.echo(f"Wrote {show(target)}: {len(result.record['findings'])} findings. Run `lawrepo build` to apply them.",
                err=True)

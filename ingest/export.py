@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from . import export_atom, export_atr, export_datapackage, timestamps
+from .atomic import alive
 
 FORMATS = ("datapackage", "atom", "atr")
 DATABASE = "laws"
@@ -127,18 +128,8 @@ def _remove_stale(out: Path) -> None:
     """Temporary folders left by exports that were killed."""
     for p in out.glob(".export-*-*"):
         pid = p.name.split("-")[1]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             shutil.rmtree(p, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class _Staging:

@@ -23,7 +23,6 @@ import datetime as dt
 import html
 import io
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from typing import Any
 import yaml
 
 from . import yamlsafe
+from .atomic import write_text
 from .files import show
 
 AREAS = ("Electronic Transactions", "Consumer Protection", "Privacy and Data Protection", "Cybercrime")
@@ -266,14 +266,4 @@ def dump(snap: dict[str, Any]) -> str:
 
 def write_snapshot(path: Path, snap: dict[str, Any]) -> None:
     """Write the snapshot atomically (a temporary file moved into place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(dump(snap))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    write_text(path, dump(snap))

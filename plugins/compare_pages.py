@@ -9,16 +9,12 @@
 
 The data comes from ingest/compare.py; this module only dispatches and formats.
 
-The database is served immutable, so a page is a function of its URL and of
-today's date: rendered pages are kept in a small in-process cache (the
-LAWREPO_PAGE_CACHE environment variable sets how many; 0 turns it off).
+Rendered pages are kept in memory (ingest/page_cache.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -26,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode
 from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 
-from ingest import compare, compare_html, progress_chart
+from ingest import compare, compare_html, page_cache, progress_chart
 from ingest.csvtext import to_csv
 
 DATABASE = "laws"
@@ -37,31 +33,6 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-class PageCache:
-    """Least-recently-used rendered pages: (status, content type, headers, body)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.pages: OrderedDict[tuple[str, ...], tuple[int, str, dict[str, str], str]] = OrderedDict()
-
-    def get(self, key: tuple[str, ...]) -> Response | None:
-        hit = self.pages.get(key)
-        if hit is None:
-            return None
-        self.pages.move_to_end(key)
-        status, content_type, headers, body = hit
-        return Response(body, status=status, content_type=content_type, headers=dict(headers))
-
-    def put(self, key: tuple[str, ...], response: Response) -> None:
-        if self.size <= 0:
-            return
-        self.pages[key] = (response.status, response.content_type, dict(response.headers), response.body)
-        self.pages.move_to_end(key)
-        while len(self.pages) > self.size:
-            self.pages.popitem(last=False)
-
-
-CACHE = PageCache(int(os.environ.get("LAWREPO_PAGE_CACHE", "256")))
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
@@ -83,15 +54,8 @@ def _links(request: Any, base: str) -> dict[str, str]:
 async def _respond(datasette: Any, request: Any, template: str, base: str, load: Callable[[Any], dict[str, Any]],
                    rows: Callable[[dict[str, Any]], list[dict[str, Any]]], extra: dict[str, Any] | None = None) -> Response:
     db = datasette.get_database(DATABASE)
-    key = (str(db.path), str(os.stat(db.path).st_mtime_ns) if db.path else "", request.path, request.query_string,
-           today().isoformat())
-    cached = None if db.is_mutable else CACHE.get(key)
-    if cached is not None:
-        return cached
-    response = await _render(datasette, request, template, base, load, rows, extra)
-    if not db.is_mutable and response.status in (200, 400, 404):
-        CACHE.put(key, response)
-    return response
+    return await page_cache.serve(db, request, today().isoformat(),
+                                  lambda: _render(datasette, request, template, base, load, rows, extra))
 
 
 async def _render(datasette: Any, request: Any, template: str, base: str, load: Callable[[Any], dict[str, Any]],

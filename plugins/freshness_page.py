@@ -11,17 +11,15 @@ rendered, for the database file being served and today's date.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 
-from ingest import freshness
+from ingest import freshness, page_cache
 from ingest.csvtext import to_csv
 
 DATABASE = "laws"
-_CACHE: dict[tuple[str, ...], dict[str, Any]] = {}  # {"data": report, format: (status, type, headers, body)}
 
 
 def today() -> dt.date:
@@ -39,28 +37,20 @@ async def freshness_view(datasette: Any, request: Any) -> Response:
         raise NotFound(f"No {fmt} format for this page")
     db = datasette.get_database(DATABASE)
     day = today()
-    key = (str(db.path), str(os.stat(db.path).st_mtime_ns) if db.path else "", day.isoformat())
-    kept = _CACHE.get(key, {}) if not db.is_mutable else {}
-    if fmt in kept:
-        status, content_type, headers, body = kept[fmt]
-        return Response(body, status=status, content_type=content_type, headers=dict(headers))
-    data = kept.get("data") or await db.execute_fn(lambda conn: freshness.freshness(conn, day))
-    if fmt == "json":
-        response = Response.json({"ok": True, **data})
-    elif fmt == "csv":
-        response = Response(_csv(freshness.cell_rows(data)), content_type="text/csv; charset=utf-8",
+
+    async def render() -> Response:
+        data = await db.execute_fn(lambda conn: freshness.freshness(conn, day))
+        if fmt == "json":
+            return Response.json({"ok": True, **data})
+        if fmt == "csv":
+            return Response(_csv(freshness.cell_rows(data)), content_type="text/csv; charset=utf-8",
                             headers={"content-disposition": 'inline; filename="freshness.csv"'})
-    else:
         base = datasette.urls.path("/freshness")
         links = {"json": f"{base}.json", "csv": f"{base}.csv", "html": base}
-        html = await datasette.render_template("freshness.html", {"data": data, "links": links}, request=request)
-        response = Response.html(html)
-    if not db.is_mutable:
-        if key not in _CACHE:  # keep only today's report on the database being served
-            _CACHE.clear()
-            _CACHE[key] = {"data": data}
-        _CACHE[key][fmt] = (response.status, response.content_type, dict(response.headers), response.body)
-    return response
+        return Response.html(await datasette.render_template("freshness.html", {"data": data, "links": links},
+                                                             request=request))
+
+    return await page_cache.serve(db, request, day.isoformat(), render)
 
 
 @hookimpl

@@ -13,11 +13,13 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from datasette import Response
 from datasette.app import Datasette
 
 from ingest import compare
+from ingest.page_cache import PageCache
 from tests import answers_fixture as fx
-from tests.test_site import load_plugin, make_datasette
+from tests.test_site import make_datasette
 
 VN_2005 = "vn-law-on-e-transactions-2005"
 VN_2023 = "vn-law-on-e-transactions-2023"
@@ -296,15 +298,14 @@ async def test_home_page_leads_to_the_compare_pages(ds: Datasette) -> None:
 
 
 def test_page_cache_keeps_the_most_recent_pages() -> None:
-    plugin = load_plugin("compare_pages")
-    cache = plugin.PageCache(2)
+    cache = PageCache(2)
     for name in ("a", "b", "c"):
-        cache.put((name,), plugin.Response.html(f"<p>{name}</p>"))
+        cache.put((name,), Response.html(f"<p>{name}</p>"))
     assert cache.get(("a",)) is None
     hit = cache.get(("b",))
     assert hit is not None and hit.body == "<p>b</p>" and hit.status == 200
-    cache.put(("d",), plugin.Response.html("<p>d</p>"))  # b was used last, so c goes
+    cache.put(("d",), Response.html("<p>d</p>"))  # b was used last, so c goes
     assert cache.get(("c",)) is None and cache.get(("b",)) is not None
-    off = plugin.PageCache(0)
-    off.put(("a",), plugin.Response.html("x"))
+    off = PageCache(0)
+    off.put(("a",), Response.html("x"))
     assert off.get(("a",)) is None
