@@ -84,7 +84,8 @@ CREATE TABLE laws (
   last_verified TEXT,
   provenance_note TEXT,
   file TEXT NOT NULL,             -- path of the record below laws/
-  search_folded TEXT              -- local titles as written and all titles without diacritics, for search
+  search_folded TEXT,             -- local titles as written and all titles without diacritics, for search
+  unsupported TEXT                -- JSON array: stated facts no official source supports (empty when checked)
 );
 CREATE INDEX laws_country ON laws(country, status);
 CREATE INDEX laws_status ON laws(status);
@@ -130,6 +131,12 @@ CREATE TABLE provisions (
   heading TEXT NOT NULL,
   summary TEXT,
   area TEXT REFERENCES areas(code),
+  url TEXT,                       -- deep link to the provision on the official site
+  quote TEXT,                     -- a short verbatim quote of the operative words
+  quote_lang TEXT,
+  quote_url TEXT,                 -- address of the text quoted
+  quote_via TEXT,                 -- where a faithful copy of it was read
+  quote_official INTEGER NOT NULL DEFAULT 0,  -- the quoted text is at an official address
   PRIMARY KEY (law_id, position)
 );
 CREATE INDEX provisions_area ON provisions(area);
@@ -140,7 +147,11 @@ CREATE TABLE sources (
   citation TEXT NOT NULL,
   url TEXT,
   accessed TEXT,
-  supports TEXT,
+  supports TEXT,                  -- JSON array of the record's fields this source states
+  provisions TEXT,                -- JSON array of the provision refs it shows
+  official INTEGER NOT NULL,      -- url is at an official address (laws/sources/official-hosts.yml)
+  via TEXT,                       -- where a faithful copy was read, when not at url
+  note TEXT,
   PRIMARY KEY (law_id, position)
 );
 
@@ -264,6 +275,10 @@ CREATE TABLE answer_basis (
   law_title TEXT NOT NULL,        -- derived: the law's short title, or its title
   law_year INTEGER,               -- derived: the law's year
   provision_heading TEXT,         -- derived: the cited provision's heading
+  quote TEXT,                     -- a short verbatim quote of the operative words
+  quote_lang TEXT,
+  quote_url TEXT,
+  quote_via TEXT,
   PRIMARY KEY (country, indicator, period, position),
   FOREIGN KEY (country, indicator, period) REFERENCES answers(country, indicator, period)
 );

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any
 
-from . import dates
+from . import dates, verification
+from .verification import CHECKED
 from .answers import NEEDS_NO_BASIS, periods, value_problem
 from .files import line_of_field
 from .model import ENACTED, Corpus, ref_key
@@ -109,6 +110,14 @@ def _one_answer(corpus: Corpus, path: str, country: str, at: FieldPath, answer: 
         yield path, (*at, "review", "status"), "a peer-reviewed answer cannot rest on weak or recalled evidence"
     if dates.parse_bounds(ver["on"]) is None:
         yield path, (*at, "verification", "on"), f"{ver['on']!r} is not a real calendar date"
+    if ver["status"] in CHECKED:
+        unquoted = [j for j, b in enumerate(answer.get("basis") or []) if not _quoted_officially(corpus, b)]
+        if unquoted or not answer.get("basis"):
+            yield path, (*at, "verification", "status"), (
+                f"claims '{ver['status']}', but " + (
+                    "legal basis " + ", ".join(str(j) for j in unquoted) + " has no quote from an official text "
+                    "(quote the operative words with the official address, here or on the law record's provision)"
+                    if answer.get("basis") else "the answer cites no legal basis to check"))
     history = answer.get("history") or []
     spans = periods(answer)
     for period in spans:
@@ -137,6 +146,15 @@ def _one_answer(corpus: Corpus, path: str, country: str, at: FieldPath, answer: 
                                 "list history newest first")
 
 
+def _quoted_officially(corpus: Corpus, b: dict[str, Any]) -> bool:
+    """A basis is checked when it carries a quote from an official text, or
+    cites a provision whose record entry does."""
+    if isinstance(b.get("quote"), dict) and verification.official_entry(b["quote"].get("url"), corpus.official_hosts):
+        return True
+    law = corpus.laws.get(b["law"])
+    return bool(law and "provision" in b and ref_key(b["provision"]) in law.quoted)
+
+
 def _basis_problems(corpus: Corpus, path: str, country: str, here: FieldPath, item: dict[str, Any],
                     current: bool, required: bool) -> Found:
     basis = item.get("basis") or []
@@ -146,6 +164,10 @@ def _basis_problems(corpus: Corpus, path: str, country: str, here: FieldPath, it
     if not basis and (value in ("no", "not-applicable") or not required) and not item.get("note"):
         yield path, (*here, "note"), f"must explain the answer {value!r} when no legal basis is cited"
     for j, b in enumerate(basis):
+        if isinstance(b.get("quote"), dict):
+            problem = verification.quote_problem(b["quote"])
+            if problem:
+                yield path, (*here, "basis", j, "quote", "text"), problem
         law = corpus.laws.get(b["law"])
         if law is None:
             yield path, (*here, "basis", j, "law"), f"no law record has the id '{b['law']}'"

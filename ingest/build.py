@@ -15,12 +15,12 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
 
-from . import dates, reconcile, reviews, timeline, timestamps
+from . import dates, reconcile, reviews, timeline, timestamps, verification
 from .answers import periods, value_text
 from .atomic import alive
 from .corpus import Previous, validate
@@ -87,8 +87,12 @@ def read_previous(db_path: Path) -> Previous | None:
             ):
                 rels.setdefault(law_id, []).append((rtype, target))
             refs: dict[str, list[str]] = {}
-            for law_id, ref in conn.execute("SELECT law_id, ref FROM provisions ORDER BY law_id, position"):
+            quoted: dict[str, list[str]] = {}
+            for law_id, ref, official in conn.execute(
+                    "SELECT law_id, ref, quote_official FROM provisions ORDER BY law_id, position"):
                 refs.setdefault(law_id, []).append(ref_key(ref))
+                if official:
+                    quoted.setdefault(law_id, []).append(ref_key(ref))
             facts = {}
             for row in conn.execute(
                 "SELECT id, country, file, status, adopted, promulgated, in_force, repealed, "
@@ -96,7 +100,8 @@ def read_previous(db_path: Path) -> Previous | None:
             ):
                 d = {k: v for k, v in zip(("adopted", "promulgated", "in_force", "repealed"), row[4:8], strict=True) if v}
                 facts[row[2]] = LawFacts(row[0], row[1], row[2], row[3], d, json.loads(row[11]),
-                                         rels.get(row[0], []), row[8], row[9], bool(row[10]), refs.get(row[0], []))
+                                         rels.get(row[0], []), row[8], row[9], bool(row[10]), refs.get(row[0], []),
+                                         quoted.get(row[0], []))
             builder = digests.pop(BUILDER, "")
             return Previous(digests, facts, builder)
     except sqlite3.Error:
@@ -143,6 +148,7 @@ class _Writer:
         self.conn: sqlite3.Connection | None = None
         self.patch = False
         self.inverse: dict[str, str] = {}
+        self.hosts: list[dict[str, Any]] = []
         self.rows: dict[str, list[tuple[Any, ...]]] = {}
         self.pending = 0
         self.written: set[str] = set()  # ids of the laws whose rows this patch rewrote
@@ -159,6 +165,7 @@ class _Writer:
             conn.executescript(SCHEMA_SQL.read_text(encoding="utf-8"))
         conn.execute("BEGIN")
         self.inverse = corpus.inverse()
+        self.hosts = corpus.official_hosts
         self.rows = {t: [] for t in ("laws", "relations", *LAW_CHILD_TABLES)}
         self.conn = conn
         return conn
@@ -169,7 +176,7 @@ class _Writer:
             self._flush()
             _delete_laws(conn, "= ?", [rec["id"]])
             self.written.add(rec["id"])
-        for table, rows in law_rows(rec, self.inverse).items():
+        for table, rows in law_rows(rec, self.inverse, self.hosts).items():
             self.rows[table].extend(rows)
         self.pending += 1
         if self.pending >= self.BATCH:
@@ -343,9 +350,10 @@ def _codebook_and_answers(conn: sqlite3.Connection, corpus: Corpus) -> None:
                     refs = corpus.laws[b["law"]].provisions
                     key = ref_key(b["provision"]) if "provision" in b else None
                     rows.append((country, ind_id, p.seq, j, b["law"], b.get("provision"),
-                                 refs.index(key) if key in refs else None))
+                                 refs.index(key) if key in refs else None, *_quote_cols(b.get("quote"))[:4]))
                 conn.executemany("INSERT INTO answer_basis (country, indicator, period, position, law_id, provision, "
-                                 "provision_position, law_title) VALUES (?,?,?,?,?,?,?,'')", rows)
+                                 "provision_position, law_title, quote, quote_lang, quote_url, quote_via) "
+                                 "VALUES (?,?,?,?,?,?,?,'',?,?,?,?)", rows)
             conn.executemany("INSERT INTO answer_sources VALUES (?,?,?,?,?,?)",
                              [(country, ind_id, i, s["citation"], s.get("url"), s.get("accessed"))
                               for i, s in enumerate(ver.get("sources") or [])])
@@ -393,13 +401,21 @@ def _countries(conn: sqlite3.Connection, corpus: Corpus) -> None:
                               for i, s in enumerate(st["sources"])])
 
 
-def law_rows(rec: dict[str, Any], inverse: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:
+def _quote_cols(quote: Mapping[str, Any] | None) -> tuple[Any, ...]:
+    """text, lang, url, via of a quote (all None when there is none)."""
+    q = quote or {}
+    return q.get("text"), q.get("lang"), q.get("url"), q.get("via")
+
+
+def law_rows(rec: dict[str, Any], inverse: dict[str, str],
+             hosts: Sequence[Mapping[str, Any]] = ()) -> dict[str, list[tuple[Any, ...]]]:
     """The rows one law record contributes to each table."""
     rid = rec["id"]
     d = rec.get("dates") or {}
     prov = rec["provenance"]
     titles = rec.get("local_titles") or []
     links = rec.get("links") or []
+    quoted = set(verification.official_quotes(rec.get("provisions") or [], hosts))
     official = next((x["url"] for x in links if x["official"]), None)
     year = next((dates.year_of(d[k]) for k in ("adopted", "promulgated", "in_force") if k in d and d[k] != "unknown"), None)
     # local titles as written and without diacritics, so both spellings find them
@@ -410,7 +426,8 @@ def law_rows(rec: dict[str, Any], inverse: dict[str, str]) -> dict[str, list[tup
            rec["instrument_type"], rec.get("number"), year,
            d.get("adopted"), d.get("promulgated"), d.get("in_force"), d.get("repealed"),
            rec["status"], rec["areas"][0], json.dumps(rec["areas"]), rec.get("agency"), rec.get("summary"), official,
-           prov["verification"], prov["evidence"], prov.get("last_verified"), prov.get("note"), file, folded)
+           verification.effective_level(rec, hosts), prov["evidence"], prov.get("last_verified"), prov.get("note"),
+           file, folded, json.dumps(verification.unsupported(rec, hosts)))
     relations = []
     for r in rec.get("relations") or []:
         note = r.get("note")
@@ -421,9 +438,12 @@ def law_rows(rec: dict[str, Any], inverse: dict[str, str]) -> dict[str, list[tup
         "relations": relations,
         "law_areas": [(rid, a, i) for i, a in enumerate(rec["areas"])],
         "law_titles": [(rid, i, t["lang"].split("-")[0], t["title"], fold(t["title"])) for i, t in enumerate(titles)],
-        "provisions": [(rid, i, p["ref"], p["heading"], p.get("summary"), p.get("area"))
+        "provisions": [(rid, i, p["ref"], p["heading"], p.get("summary"), p.get("area"), p.get("url"),
+                        *_quote_cols(p.get("quote")), int(ref_key(p["ref"]) in quoted))
                        for i, p in enumerate(rec.get("provisions") or [])],
-        "sources": [(rid, i, s["citation"], s.get("url"), s.get("accessed"), s.get("supports"))
+        "sources": [(rid, i, s["citation"], s.get("url"), s.get("accessed"), json.dumps(s.get("supports") or []),
+                     json.dumps(s.get("provisions") or []), int(bool(verification.official_entry(s.get("url"), hosts))),
+                     s.get("via"), s.get("note"))
                     for i, s in enumerate(prov["sources"])],
         "links": [(rid, i, x["url"], x["kind"], x["language"], int(x["official"]), x.get("title"))
                   for i, x in enumerate(links)],

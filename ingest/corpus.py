@@ -85,7 +85,7 @@ def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
         if rid in corpus.laws:
             corpus.problems.append(Problem(res.path, 1, "id", f"'{rid}' is already the id of {corpus.laws[rid].path}"))
             continue
-        _add_law(corpus, facts_of(res.path, res.data))
+        _add_law(corpus, facts_of(res.path, res.data, corpus.official_hosts))
         if sink:
             sink(corpus, res.data)
     return corpus
@@ -95,7 +95,7 @@ def _support(digests: dict[str, str]) -> dict[str, str]:
     """The digests of the files whose change means every law record must be
     checked again. Codebook and answer files are not among them: they are
     always read and checked, and their tables always rewritten."""
-    return {k: v for k, v in digests.items() if k.split("/", 1)[0] in ("schemas", "vocabularies", "countries")}
+    return {k: v for k, v in digests.items() if k.split("/", 1)[0] in ("schemas", "vocabularies", "countries", "sources")}
 
 
 def _add_law(corpus: Corpus, facts: LawFacts) -> None:
@@ -108,6 +108,9 @@ def _take_support(corpus: Corpus, kind: str, res: FileResult) -> None:
         return
     if kind == "codebook":
         corpus.codebook, corpus.codebook_path = res.data, res.path
+        return
+    if kind == "official-hosts":
+        corpus.official_hosts = res.data["entries"]
         return
     keyed = {"indicators": ("area", corpus.indicator_files), "answers": ("country", corpus.answer_files),
              "review": ("id", corpus.review_files), "peer": ("peer", corpus.peer_files)}

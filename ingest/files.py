@@ -11,6 +11,7 @@ Layout of a laws folder::
     laws/answers/<cc>.yml               one member state's answers to the indicators
     laws/reviews/<id>.yml               a review of a member state's laws (Outcome 9)
     laws/peers/<name>.yml               a snapshot of a peer's data (e.g. the UNCTAD tracker) to reconcile with
+    laws/sources/official-hosts.yml     where official texts are published (what counts as an official source)
     laws/README.md, laws/*TEMPLATE.yml  documentation, not loaded
 """
 
@@ -55,7 +56,7 @@ def find_root(start: Path) -> Path | None:
 def classify(rel: str) -> str | None:
     """Kind of the file at `rel` (below the laws folder, '/'-separated): 'law',
     'country', 'vocabulary', 'codebook', 'indicators', 'answers', 'review',
-    'peer', or None for
+    'peer', 'official-hosts', or None for
     documentation and schemas.
     Raises ValueError for a file that does not belong there."""
     parts = rel.split("/")
@@ -83,6 +84,10 @@ def classify(rel: str) -> str | None:
         return "review"
     if folder == "peers":
         return "peer"
+    if folder == "sources":
+        if parts[1] == "official-hosts.yml":
+            return "official-hosts"
+        raise ValueError("laws/sources/ holds only official-hosts.yml")
     if _CC_DIR.match(folder):
         return "law"
     raise ValueError(f"unexpected folder '{folder}': law records go in laws/<cc>/ with a lower-case country code")

@@ -7,6 +7,7 @@ file has not changed, so that unchanged files need not be parsed again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ class LawFacts:
     verification: str = "unverified"
     has_note: bool = False
     provisions: list[str] = field(default_factory=list)  # refs in the form ref_key() gives
+    quoted: list[str] = field(default_factory=list)  # refs of provisions quoted from an official text
 
 
 def ref_key(ref: str) -> str:
@@ -36,7 +38,9 @@ def ref_key(ref: str) -> str:
     return " ".join(ref.split()).lower()
 
 
-def facts_of(path: str, rec: dict[str, Any]) -> LawFacts:
+def facts_of(path: str, rec: dict[str, Any], hosts: Sequence[Mapping[str, Any]] = ()) -> LawFacts:
+    from .verification import official_quotes
+
     prov = rec.get("provenance", {})
     return LawFacts(
         id=rec["id"],
@@ -50,6 +54,7 @@ def facts_of(path: str, rec: dict[str, Any]) -> LawFacts:
         verification=prov.get("verification", "unverified"),
         has_note=bool(prov.get("note")),
         provisions=[ref_key(p["ref"]) for p in rec.get("provisions") or []],
+        quoted=official_quotes(rec.get("provisions") or [], hosts),
     )
 
 
@@ -68,6 +73,7 @@ class Corpus:
     answer_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # country -> (path, data)
     review_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # review id -> (path, data)
     peer_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # peer name -> (path, data)
+    official_hosts: list[dict[str, Any]] = field(default_factory=list)  # sources/official-hosts.yml entries
     digests: dict[str, str] = field(default_factory=dict)  # shown path -> content digest
     problems: list[Problem] = field(default_factory=list)
     parsed: int = 0  # law files parsed in this run

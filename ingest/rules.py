@@ -15,7 +15,7 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import dates
+from . import dates, verification
 from .files import line_of_field
 from .model import ENACTED, IN_EFFECT, Corpus, LawFacts
 from .problems import Problem, dotted
@@ -121,6 +121,10 @@ def rule_relations_well_formed(path: str, rec: dict[str, Any], corpus: Corpus) -
         seen.add(key)
 
 
+def rule_verification_earned(path: str, rec: dict[str, Any], corpus: Corpus) -> Found:
+    yield from verification.record_findings(rec, corpus.official_hosts)
+
+
 RECORD_RULES: list[Callable[[str, dict[str, Any], Corpus], Found]] = [
     rule_id_matches_path,
     rule_language_codes,
@@ -129,6 +133,7 @@ RECORD_RULES: list[Callable[[str, dict[str, Any], Corpus], Found]] = [
     rule_evidence_is_flagged,
     rule_provision_refs_unique,
     rule_relations_well_formed,
+    rule_verification_earned,
 ]
 
 
