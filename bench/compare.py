@@ -32,7 +32,7 @@ import httpx
 
 from bench.compare_corpus import country_codes, make_compare_corpus
 from bench.run import OUT, ROOT, free_port, latency, lawrepo, measure, start
-from ingest.site import datasette_args, ensure_inspect_file
+from ingest.site.serve import datasette_args, ensure_inspect_file
 
 TARGET_AREA_MS = 150.0
 

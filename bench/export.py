@@ -37,7 +37,7 @@ def git(repo: Path, *args: str) -> None:
 
 def times_only(laws: Path, use_git: bool) -> None:
     """Compute the record times (the process measured by `measure`)."""
-    from ingest.timestamps import record_times
+    from ingest.build.timestamps import record_times
 
     start = time.perf_counter()
     found = record_times(laws, use_git=use_git)

@@ -28,7 +28,8 @@ from pathlib import Path
 
 from bench.run import OUT, ROOT, lawrepo, measure
 from bench.synthetic import make_corpus
-from ingest import reconcile, yamlsafe
+from ingest.build import peers as reconcile
+from ingest.records import yamlsafe
 
 REAL = ROOT.parent / "shared" / "fixtures" / "unctad"
 SMALL = ROOT / "tests" / "data" / "unctad"

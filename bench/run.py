@@ -30,7 +30,7 @@ from pathlib import Path
 import httpx
 
 from bench.synthetic import make_corpus
-from ingest.site import datasette_args, ensure_inspect_file
+from ingest.site.serve import datasette_args, ensure_inspect_file
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"

@@ -67,7 +67,7 @@ provenance:
   sources:
     - citation: Synthetic gazette entry {i}
       url: https://gazette.example.org/{cc_lower}/{i}
-      supports: title, number and dates
+      supports: [title, number, dates.adopted, dates.in_force]
   last_verified: 2025-{month:02d}-15
   verification: unverified
   evidence: seen

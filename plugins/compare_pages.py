@@ -22,8 +22,8 @@ from urllib.parse import parse_qsl, urlencode
 from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 
-from ingest import compare, compare_html, page_cache, progress_chart
-from ingest.csvtext import to_csv
+from ingest.common.csvtext import to_csv
+from ingest.site import compare, compare_html, country, page_cache, progress_chart
 
 DATABASE = "laws"
 EXT = r"(?P<ext>\.json|\.csv|\.svg)?"
@@ -131,20 +131,20 @@ async def country_view(datasette: Any, request: Any) -> Response:
     code = request.url_vars["code"].upper()
 
     def load(conn: Any) -> dict[str, Any]:
-        return compare.country_profile(conn, code, today())
-    return await _respond(datasette, request, "country.html", f"/country/{code}", load, compare.country_rows)
+        return country.country_profile(conn, code, today())
+    return await _respond(datasette, request, "country.html", f"/country/{code}", load, country.country_rows)
 
 
 async def progress_view(datasette: Any, request: Any) -> Response:
     def load(conn: Any) -> dict[str, Any]:
-        return compare.progress(conn, today())
-    return await _respond(datasette, request, "progress.html", "/progress", load, compare.progress_rows)
+        return country.progress(conn, today())
+    return await _respond(datasette, request, "progress.html", "/progress", load, country.progress_rows)
 
 
 async def codebook_view(datasette: Any, request: Any) -> Response:
     def load(conn: Any) -> dict[str, Any]:
-        return compare.codebook(conn)
-    return await _respond(datasette, request, "codebook.html", "/codebook", load, compare.codebook_rows)
+        return country.codebook(conn)
+    return await _respond(datasette, request, "codebook.html", "/codebook", load, country.codebook_rows)
 
 
 @hookimpl

@@ -28,7 +28,11 @@ from typing import Any
 from datasette import Response, hookimpl
 from datasette.utils.asgi import AsgiStream, NotFound
 
-from ingest import export, export_atom, export_atr, export_datapackage, timestamps
+from ingest.build import timestamps
+from ingest.exports import atom as export_atom
+from ingest.exports import atr as export_atr
+from ingest.exports import datapackage as export_datapackage
+from ingest.exports import writer as export
 
 DATABASE = "laws"
 PLUGIN = "exports"

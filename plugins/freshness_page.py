@@ -16,8 +16,8 @@ from typing import Any
 from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 
-from ingest import freshness, page_cache
-from ingest.csvtext import to_csv
+from ingest.common.csvtext import to_csv
+from ingest.site import freshness, page_cache
 
 DATABASE = "laws"
 

@@ -12,7 +12,7 @@ from typing import Any
 from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 
-from ingest.csvtext import to_csv
+from ingest.common.csvtext import to_csv
 
 DATABASE = "laws"
 PEER = "unctad"

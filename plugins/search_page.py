@@ -19,7 +19,7 @@ from typing import Any
 from datasette import Response, hookimpl
 from datasette.utils import escape_fts
 
-from ingest.text import fold
+from ingest.common.text import fold
 
 DATABASE = "laws"
 LIMIT = 100

@@ -13,15 +13,14 @@
 
 from __future__ import annotations
 
-import calendar
-import re
 from typing import Any
 
 from datasette import hookimpl
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+from ingest.common.dates import display
+
 LAW_ID_COLUMNS = {"law_id", "target_id"}
 LAW_VIEWS = {"law_relations", "country_area_status"}
 
@@ -31,16 +30,9 @@ def legal_date(value: str | None) -> Markup:
     'unknown' and anything else are shown as they are."""
     if not value:
         return Markup("")
-    m = DATE.match(value)
-    if not m:
+    text = display(value)
+    if text is None:
         return Markup(escape(value))
-    year, month, day = m.groups()
-    if day:
-        text = f"{int(day)} {calendar.month_name[int(month)]} {year}"
-    elif month:
-        text = f"{calendar.month_name[int(month)]} {year}"
-    else:
-        text = year
     return Markup('<time datetime="{}">{}</time>').format(value, text)
 
 

@@ -8,7 +8,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from tests.records import write
+from tests.helpers import write
 
 PDPA = "th-personal-data-protection-act-2019"
 TH_ETA = "th-electronic-transactions-act-2001"

@@ -7,14 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.build import build
-from ingest.corpus import validate
-
-ROOT = Path(__file__).resolve().parent.parent
-LAWS = ROOT / "laws"
-SHARED = ROOT.parent / "shared"
-FIXTURES = SHARED / "fixtures"
-CHROMIUM = Path("/usr/bin/chromium")
+from ingest.build.database import build
+from ingest.rules.corpus import validate
+from tests.helpers import CHROMIUM, LAWS
 
 
 @pytest.fixture(scope="session")

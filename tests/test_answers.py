@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from ingest.answers import periods, value_problem
-from ingest.build import build
-from ingest.cli import main
-from ingest.corpus import validate
-from tests.records import ROOT, changed, law, make_root, write, write_law
+from ingest.build.database import build
+from ingest.cli.main import main
+from ingest.records.answers import periods, value_problem
+from ingest.rules.corpus import validate
+from tests.helpers import ROOT, changed, law, make_root, write, write_law
 
 LAW_ID = "sg-example-act-2010"
 

@@ -3,22 +3,14 @@ port, driven by headless Chromium through Playwright."""
 
 from __future__ import annotations
 
-import socket
-import struct
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ingest.site import datasette_args, ensure_inspect_file
-from tests.conftest import CHROMIUM
+from tests.helpers import CHROMIUM, assert_png, serve
 
-ROOT = Path(__file__).resolve().parent.parent
 PDPA = "th-personal-data-protection-act-2019"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -27,58 +19,9 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
-
-
 @pytest.fixture(scope="module")
 def server(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from serve(built_db, tmp_path_factory.mktemp("server") / "server.log")
-
-
-def serve(db: Path, log: Path) -> Iterator[str]:
-    """Run `lawrepo serve`'s command line on `db` until the generator is closed."""
-    port = free_port()
-    args = datasette_args(ROOT, db, ensure_inspect_file(db), "127.0.0.1", port)
-    with open(log, "wb") as out:
-        process = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/", process)
-        yield base
-    except RuntimeError as e:
-        raise RuntimeError(f"{e}\n{log.read_text(errors='replace')}") from None
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def assert_png(path: Path) -> None:
-    data = path.read_bytes()
-    assert data[:8] == PNG_SIGNATURE, path
-    width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk
-    assert width > 0 and height > 0 and len(data) > 1000, (path, width, height, len(data))
 
 
 def test_home_page_and_a_law_page(server: str, browser: Any, tmp_path: Path) -> None:

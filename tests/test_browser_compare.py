@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CHROMIUM
-from tests.test_browser import serve
+from tests.helpers import CHROMIUM, serve
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import make_corpus
-from ingest.build import build, read_previous
-from tests.conftest import ROOT
+from ingest.build.database import build, read_previous
+from tests.helpers import ROOT
 
 
 def dump(db: Path) -> dict[str, list[tuple]]:
@@ -178,3 +178,30 @@ def test_search_finds_a_provision(built_db: Path) -> None:
     rows = conn.execute("SELECT p.law_id, p.ref FROM provisions p JOIN provisions_fts f ON f.rowid = p.rowid "
                         "WHERE provisions_fts MATCH 'recognition electronic signatures'").fetchall()
     assert ("ph-electronic-commerce-act-2000", "Sec. 8") in rows
+
+
+def test_the_builder_digest_covers_every_module_and_sql_file() -> None:
+    from ingest.build.database import builder_files
+    from ingest.common.paths import DB_DIR, PACKAGE
+
+    covered = set(builder_files())
+    modules = {p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts}
+    assert {PACKAGE / "site" / "compare.py", PACKAGE / "rules" / "verification.py", PACKAGE / "cli" / "main.py"} <= modules
+    assert modules <= covered
+    assert set(DB_DIR.glob("*.sql")) <= covered and DB_DIR / "schema.sql" in covered
+    assert PACKAGE / "review" / "templates" / "worksheet.html" in covered
+
+
+def test_a_change_to_a_nested_module_forces_a_full_build(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest.build import database
+
+    db = tmp_path / "laws.db"
+    build(synthetic, db)
+    assert read_previous(db).builder == database.builder_digest()
+    real = database.builder_files
+    extra = tmp_path / "module.py"
+    extra.write_text("X = 1\n", encoding="utf-8")
+    monkeypatch.setattr(database, "builder_files", lambda: [*real(), extra])
+    assert read_previous(db).builder != database.builder_digest()
+    corpus, _ = build(synthetic, db, previous=read_previous(db))
+    assert not corpus.problems and not corpus.incremental and corpus.parsed > 0

@@ -9,9 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from ingest import __version__
-from ingest.cli import main
-from tests.conftest import LAWS, ROOT
-from tests.records import law, make_root, write_law
+from ingest.cli.main import main
+from tests.helpers import LAWS, ROOT, law, make_root, write_law
 
 COMMANDS = ["validate", "build", "serve", "stats"]
 
@@ -136,7 +135,7 @@ def test_build_to_an_unwritable_place_is_a_clear_error(runner: CliRunner, tmp_pa
 def test_a_progress_bar_is_shown_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import sys
 
-    from ingest import cli
+    from ingest.cli import main as cli
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     with cli._progress(400, "Building") as tick:

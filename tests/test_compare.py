@@ -16,10 +16,10 @@ from bs4 import BeautifulSoup
 from datasette import Response
 from datasette.app import Datasette
 
-from ingest import compare
-from ingest.page_cache import PageCache
+from ingest.site import compare
+from ingest.site.page_cache import PageCache
 from tests import answers_fixture as fx
-from tests.test_site import make_datasette
+from tests.helpers import make_datasette
 
 VN_2005 = "vn-law-on-e-transactions-2005"
 VN_2023 = "vn-law-on-e-transactions-2023"

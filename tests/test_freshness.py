@@ -21,10 +21,9 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from datasette.plugins import pm
 
-from ingest import freshness
-from ingest.build import build
-from tests.records import ROOT, law, make_root, write, write_law
-from tests.test_site import make_datasette
+from ingest.build.database import build
+from ingest.site import freshness
+from tests.helpers import ROOT, law, make_datasette, make_root, write, write_law
 
 TODAY = dt.date(2026, 6, 30)  # stale: not verified since 2025-06-30; ageing: oldest before 2025-09-30
 ETA = "sg-electronic-transactions-act-2010"
@@ -67,14 +66,15 @@ def answer(indicator: str, value: str, verified: str, status: str = "unverified"
             "review": review or {"status": "draft"}}
 
 
+QUOTE = {"text": "The words of the section.", "lang": "en", "url": "https://sso.agc.gov.sg/Act/TEST?ProvIds=pr6-"}
 ANSWERS = [
     answer("et-legal-recognition", "yes", "2026-05-01", status="checked-official-text",
            review={"status": "peer-reviewed", "by": "A test panel", "on": "2026-06-01"},
-           since="2010-07-01", basis=[{"law": ETA, "provision": "s 6"}], note="Records keep their effect."),
+           since="2010-07-01", basis=[{"law": ETA, "provision": "s 6", "quote": dict(QUOTE)}], note="Records keep their effect."),
     answer("et-contract-formation", "unknown", "2025-03-01", note="The contract rules were not read."),
     answer("pdp-comprehensive-law", "yes", "2026-04-01", status="checked-official-text",
            review={"status": "internally-reviewed", "by": "A second editor", "on": "2026-04-20"},
-           basis=[{"law": PDPA, "provision": "s 6"}], note="A general law."),
+           basis=[{"law": PDPA, "provision": "s 6", "quote": dict(QUOTE)}], note="A general law."),
 ]
 
 
@@ -386,7 +386,7 @@ def test_stored_query_in_the_site_config_is_this_one() -> None:
 
 
 def test_stats_freshness_prints_the_text_table(db: Path) -> None:
-    from ingest.cli import main
+    from ingest.cli.main import main
 
     if not any("--freshness" in p.opts for p in main.commands["stats"].params):
         pytest.skip("`lawrepo stats --freshness` is not wired into ingest/cli.py yet")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest import yamlsafe
-from ingest.corpus import validate
-from tests.records import law, make_root, write_law
+from ingest.records import yamlsafe
+from ingest.rules.corpus import validate
+from tests.helpers import law, make_root, write_law
 
 BILLION_LAUGHS = """\
 id: sg-example-act-2010

@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from ingest import __version__, package
-from ingest.cli_package import command
-from ingest.site import datasette_args
+from ingest import __version__
+from ingest.cli.package import command
+from ingest.site import package
+from ingest.site.serve import datasette_args
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,7 +66,7 @@ def test_context_has_everything_the_site_needs(context: Path) -> None:
     for folder in ("templates", "plugins", "static", "ingest"):
         expected = {f"{folder}/{name}" for name in files_below(ROOT / folder) if not fnmatch(Path(name).name, "*.tmp*")}
         assert expected and expected <= found, folder
-    assert {"plugins/freshness_page.py", "templates/freshness.html", "ingest/freshness.py", "static/site.css"} <= found
+    assert {"plugins/freshness_page.py", "templates/freshness.html", "ingest/site/freshness.py", "static/site.css"} <= found
     assert not [p for p in context.rglob("*") if p.name == "__pycache__" or p.suffix == ".pyc"]
     assert (context / "metadata.yml").read_bytes() == (ROOT / "metadata.yml").read_bytes()
     assert (context / "datasette.yaml").read_bytes() == (ROOT / "datasette.yaml").read_bytes()

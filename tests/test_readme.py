@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.cli import main
-from tests.conftest import ROOT
+from ingest.cli.main import main
+from tests.helpers import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

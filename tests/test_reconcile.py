@@ -21,11 +21,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from ingest import cli_reconcile, files, reconcile, unctad, yamlsafe
-from ingest.build import build
-from ingest.corpus import validate
-from tests.conftest import FIXTURES
-from tests.records import law, make_root, write, write_law
+from ingest.build import peers as reconcile
+from ingest.build.database import build
+from ingest.cli import reconcile as cli_reconcile
+from ingest.reconcile import unctad
+from ingest.records import yamlsafe
+from ingest.rules import reading
+from ingest.rules.corpus import validate
+from tests.helpers import FIXTURES, law, make_root, write, write_law
 
 DATA = Path(__file__).resolve().parent / "data" / "unctad"
 REAL = FIXTURES / "unctad"
@@ -214,7 +217,7 @@ def test_missing_and_binary_files(tmp_path: Path) -> None:
     ("PP No. 80/2019 / Permendag No. 50/2020", [("80", 2019, None), ("50", 2020, None)], {2019, 2020}),
 ])
 def test_citations_read_numbers_and_years(title: str, numbers: list[tuple], years: set[int]) -> None:
-    from ingest.citations import cite
+    from ingest.build.citations import cite
 
     cit = cite(title)
     assert [(n.serial, n.year, n.tag) for n in cit.numbers] == numbers
@@ -240,7 +243,7 @@ def test_citations_read_numbers_and_years(title: str, numbers: list[tuple], year
 ])
 def test_matching_documents_to_records(test_db: Path, country: str, title: str, url: str, ids: list[str],
                                        how: str) -> None:
-    from ingest.record_match import Records
+    from ingest.build.record_match import Records
 
     with closing(_ro(test_db)) as conn:
         found = Records.load(conn, [country]).match(country, title, url)
@@ -281,9 +284,9 @@ def test_snapshot_text_loads_without_aliases_and_passes_its_schema(tmp_path: Pat
     assert 'm49: "096"' in text
     loaded, _ = yamlsafe.load(text.encode())
     assert loaded["countries"][0]["areas"][0]["links"] == [shared, shared]
-    assert files.read_one(str(root / "schemas"), "peer", "unctad.yml", text.encode()).problems == []
+    assert reading.read_one(str(root / "schemas"), "peer", "unctad.yml", text.encode()).problems == []
     bad = text.replace("status: Draft Legislation", "status: Drafted")
-    problems = files.read_one(str(root / "schemas"), "peer", "unctad.yml", bad.encode()).problems
+    problems = reading.read_one(str(root / "schemas"), "peer", "unctad.yml", bad.encode()).problems
     assert problems and "'Drafted' is not an allowed value" in problems[0].message
 
 
@@ -448,7 +451,7 @@ def test_command_writes_the_snapshot_and_a_report(test_db: Path, tmp_path: Path)
 
 
 def test_markdown_report_shows_their_text_as_text(test_db: Path, tmp_path: Path) -> None:
-    from ingest import reconcile_report
+    from ingest.reconcile import report as reconcile_report
 
     snap = _snapshot(make_laws(tmp_path))
     snap["countries"][0]["areas"][1]["links"] = [{"url": "javascript:alert(1)", "title": "<script>x</script> [a](b) | c"}]
@@ -532,7 +535,7 @@ def test_real_files_parse_and_map_every_member_state(real: list, corpus: Any) ->
     snap = _snapshot(Path(corpus.root), REAL)
     assert {c["country"] for c in snap["countries"]} == set(corpus.countries)
     assert all(len(c["areas"]) == 4 for c in snap["countries"])
-    assert files.read_one(str(Path(corpus.root) / "schemas"), "peer", "unctad.yml",
+    assert reading.read_one(str(Path(corpus.root) / "schemas"), "peer", "unctad.yml",
                           unctad.dump(snap).encode()).problems == []
 
 
@@ -589,7 +592,7 @@ def page_db(test_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def test_page_groups_disagreements_by_country(page_db: Path) -> None:
     from bs4 import BeautifulSoup
 
-    from tests.test_site import make_datasette
+    from tests.helpers import make_datasette
 
     ds = make_datasette(page_db)
     response = await ds.client.get("/reconcile/unctad")
@@ -616,7 +619,7 @@ async def test_page_groups_disagreements_by_country(page_db: Path) -> None:
 
 
 async def test_page_json_and_csv(page_db: Path) -> None:
-    from tests.test_site import make_datasette
+    from tests.helpers import make_datasette
 
     ds = make_datasette(page_db)
     data = (await ds.client.get("/reconcile/unctad.json")).json()
@@ -632,7 +635,7 @@ async def test_page_json_and_csv(page_db: Path) -> None:
 
 
 async def test_page_without_tables_says_none_recorded(test_db: Path, tmp_path: Path) -> None:
-    from tests.test_site import make_datasette
+    from tests.helpers import make_datasette
 
     db = tmp_path / "laws.db"
     shutil.copyfile(test_db, db)

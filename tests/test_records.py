@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from ingest import yamlsafe
-from ingest.schemas import check
-from tests.conftest import LAWS
+from ingest.records import yamlsafe
+from ingest.rules.schemas import check
+from tests.helpers import LAWS
 
 COUNTRIES = {"BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN"}
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import json
 import shutil
 import sqlite3
 from contextlib import closing
@@ -18,43 +17,14 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from datasette.app import Datasette
-from datasette.utils import parse_metadata
 
-from ingest.build import VOCAB_TABLES
-from ingest.site import datasette_args, ensure_inspect_file
+from ingest.build.tables import VOCAB_TABLES
+from tests.helpers import AREAS, ROOT, make_datasette
 
-ROOT = Path(__file__).resolve().parent.parent
 PDPA = "th-personal-data-protection-act-2019"
 VN_ETA_2005 = "vn-law-on-e-transactions-2005"
 VN_ETA_2023 = "vn-law-on-e-transactions-2023"
 COUNTRIES = {"BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN"}
-AREAS = ["e-transactions", "e-signatures", "data-protection", "consumer-protection", "platforms", "cybersecurity"]
-
-def serve_options(db_path: Path) -> dict[str, Any]:
-    """The options of the `lawrepo serve` command line (ingest.site.datasette_args)."""
-    args = datasette_args(ROOT, db_path, ensure_inspect_file(db_path), "127.0.0.1", 8001)
-    args = args[args.index("serve") + 1:]
-    flags: dict[str, str] = {}
-    for flag, value in zip(args[::2], args[1::2], strict=True):
-        flags[flag] = value
-    return flags
-
-
-def make_datasette(db_path: Path) -> Datasette:
-    """A Datasette instance configured like `lawrepo serve` for this database."""
-    flags = serve_options(db_path)
-    assert {"-i", "--metadata", "--config", "--template-dir", "--plugins-dir", "--static"} <= set(flags)
-    mount, _, directory = flags["--static"].partition(":")
-    return Datasette(
-        immutables=[flags["-i"]],
-        inspect_data=json.loads(Path(flags["--inspect-file"]).read_text(encoding="utf-8")),
-        metadata=parse_metadata(Path(flags["--metadata"]).read_text(encoding="utf-8")),
-        config=parse_metadata(Path(flags["--config"]).read_text(encoding="utf-8")),
-        template_dir=flags["--template-dir"],
-        plugins_dir=flags["--plugins-dir"],
-        static_mounts=[(mount, directory)],
-    )
-
 
 @pytest.fixture(scope="module")
 def ds(built_db: Path) -> Datasette:
@@ -564,7 +534,7 @@ async def test_summaries_render_as_markdown_in_the_table(ds: Datasette) -> None:
     ("![img](https://example.org/x.png)", ["<img"], []),
     ("`<b>code</b>`", ["<b>"], ["<code>&lt;b&gt;code&lt;/b&gt;</code>"]),
     ("[ok](https://example.org/) *em* **strong** & &copy; 5 < 6",
-     [], ['<a href="https://example.org/">ok</a>', "<em>em</em>", "<strong>strong</strong>", "&amp;", "&copy;",
+     [], ['<a href="https://example.org/" rel="nofollow noopener noreferrer">ok</a>', "<em>em</em>", "<strong>strong</strong>", "&amp;", "©",
           "5 &lt; 6"]),
     ("- one\n- two", [], ["<ul>", "<li>one</li>"]),
 ])

@@ -8,9 +8,9 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from ingest import compare
-from ingest.build import build, read_previous
-from tests.records import law, make_root, write_law
+from ingest.build.database import build, read_previous
+from ingest.site import compare, country
+from tests.helpers import law, make_root, write_law
 
 A = "sg-example-act-2010"
 B = "sg-example-act-2020"
@@ -51,7 +51,7 @@ def test_replacement_amendment_and_unknown_dates(tmp_path: Path) -> None:
         assert cell["data-protection"]["status"] == "unknown"  # the profile says partial today
         before = compare.overview(conn, "2009-01-01", today)["countries"][0]["cells"]["e-transactions"]
         assert before["status"] == "unknown" and before["law_id"] is None  # partial today: not known then
-        progress = compare.progress(conn, today)
+        progress = country.progress(conn, today)
         et = next(s for s in progress["series"] if s["area"]["code"] == "e-transactions")["counts"]
         assert et[progress["years"].index(2009)] == 0 and et[progress["years"].index(2010)] == 1
 

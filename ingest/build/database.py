@@ -1,0 +1,286 @@
+"""Build the SQLite database from a validated corpus, atomically.
+
+The new database is written to a temporary file beside the target and moved
+into place with `os.replace`, so a build that fails or is killed leaves the
+previous database untouched. When only law files changed since the previous
+build, that database is copied and patched (rows of changed records deleted
+and inserted again) instead of being written from scratch; the content is the
+same as a full build's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterable
+from contextlib import closing, suppress
+from pathlib import Path
+from typing import Any
+
+from ingest.build import peers as reconcile
+from ingest.build import tables, timeline, timestamps
+from ingest.common.atomic import alive
+from ingest.common.paths import DB_DIR, PACKAGE
+from ingest.records.files import digest
+from ingest.records.model import Corpus, LawFacts
+from ingest.records.sources import ref_key
+from ingest.rules.corpus import Previous, validate
+
+SCHEMA_SQL = DB_DIR / "schema.sql"
+VIEWS_SQL = DB_DIR / "views.sql"
+DERIVED_SQL = DB_DIR / "derived.sql"
+
+# Full-text search: (table, columns, tokenizer)
+FTS = [
+    ("laws", ["title", "short_title", "number", "summary", "search_folded"], "unicode61 remove_diacritics 2"),
+    ("provisions", ["ref", "heading", "summary"], "unicode61 remove_diacritics 2"),
+    # substring search for titles in scripts written without spaces (Thai, Khmer, Lao, Burmese)
+    ("law_titles", ["title", "title_folded"], "trigram"),
+]
+Progress = Callable[[int], None]
+
+
+BUILDER = "(builder)"  # row of the files table: the digest of the code and SQL that wrote the database
+
+
+def builder_files() -> list[Path]:
+    """The files whose change means a full build: every SQL file of db/ and
+    every module and template of this package, in every subpackage."""
+    code = [p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".html") and "__pycache__" not in p.parts]
+    return sorted(DB_DIR.glob("*.sql")) + sorted(code)
+
+
+def builder_digest() -> str:
+    """Changes whenever the database's SQL or the code that reads and writes records changes."""
+    return digest(b"\0".join(p.read_bytes() for p in builder_files()))
+
+
+def read_previous(db_path: Path) -> Previous | None:
+    """Digests and law facts of an existing database, or None if unusable."""
+    if not db_path.exists():
+        return None
+    try:
+        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+            digests = dict(conn.execute("SELECT path, digest FROM files"))
+            rels: dict[str, list[tuple[str, str]]] = {}
+            for law_id, rtype, target in conn.execute(
+                "SELECT law_id, type, target_id FROM relations WHERE stated_in = law_id ORDER BY rowid"
+            ):
+                rels.setdefault(law_id, []).append((rtype, target))
+            refs: dict[str, list[str]] = {}
+            quoted: dict[str, list[str]] = {}
+            for law_id, ref, official in conn.execute(
+                    "SELECT law_id, ref, quote_official FROM provisions ORDER BY law_id, position"):
+                refs.setdefault(law_id, []).append(ref_key(ref))
+                if official:
+                    quoted.setdefault(law_id, []).append(ref_key(ref))
+            facts = {}
+            for row in conn.execute(
+                "SELECT id, country, file, status, adopted, promulgated, in_force, repealed, "
+                "evidence, verification, provenance_note IS NOT NULL, areas FROM laws"
+            ):
+                d = {k: v for k, v in zip(("adopted", "promulgated", "in_force", "repealed"), row[4:8], strict=True) if v}
+                facts[row[2]] = LawFacts(row[0], row[1], row[2], row[3], d, json.loads(row[11]),
+                                         rels.get(row[0], []), row[8], row[9], bool(row[10]), refs.get(row[0], []),
+                                         quoted.get(row[0], []))
+            builder = digests.pop(BUILDER, "")
+            return Previous(digests, facts, builder)
+    except sqlite3.Error:
+        return None
+
+
+def build(root: Path, db_path: Path, previous: Previous | None = None, today: dt.date | None = None,
+          jobs: int | None = None, progress: Progress | None = None) -> tuple[Corpus, dict[str, int] | None]:
+    """Validate the records under `root` and write the database atomically.
+
+    Rows are written to a temporary file while the records are read; the file
+    replaces `db_path` only if every rule passes. Returns the corpus (with its
+    problems) and the row counts, or None for the counts when nothing was
+    written (problems found, or nothing changed since `previous`)."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(db_path)
+    if previous and previous.builder != builder_digest():
+        previous = None  # written by other code or SQL: build afresh
+    tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
+    writer = _Writer(tmp, db_path, previous, today or dt.date.today())
+    try:
+        corpus = validate(root, previous=previous, today=today, jobs=jobs, progress=progress, sink=writer.add)
+        if corpus.problems or (previous and previous.digests == corpus.digests and db_path.exists()):
+            return corpus, None
+        counts = writer.finish(corpus)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, db_path)
+        _fsync_dir(db_path.parent)
+        return corpus, counts
+    finally:
+        writer.close()
+        with suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+class _Writer:
+    """Receives valid law records as they are read and writes their rows."""
+
+    BATCH = 2000
+
+    def __init__(self, tmp: Path, target: Path, previous: Previous | None, today: dt.date) -> None:
+        self.tmp, self.target, self.previous, self.today = tmp, target, previous, today
+        self.conn: sqlite3.Connection | None = None
+        self.patch = False
+        self.inverse: dict[str, str] = {}
+        self.hosts: list[dict[str, Any]] = []
+        self.rows: dict[str, list[tuple[Any, ...]]] = {}
+        self.pending = 0
+        self.written: set[str] = set()  # ids of the laws whose rows this patch rewrote
+
+    def _open(self, corpus: Corpus) -> sqlite3.Connection:
+        # Patch a copy of the previous database when only law files changed.
+        self.patch = corpus.incremental and self.target.exists()
+        if self.patch:
+            shutil.copyfile(self.target, self.tmp)
+        conn = sqlite3.connect(self.tmp, isolation_level=None)
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        if not self.patch:
+            conn.executescript(SCHEMA_SQL.read_text(encoding="utf-8"))
+        conn.execute("BEGIN")
+        self.inverse = corpus.inverse()
+        self.hosts = corpus.official_hosts
+        self.rows = {t: [] for t in ("laws", "relations", *tables.LAW_CHILD_TABLES)}
+        self.conn = conn
+        return conn
+
+    def add(self, corpus: Corpus, rec: dict[str, Any]) -> None:
+        conn = self.conn or self._open(corpus)
+        if self.patch:
+            self._flush()
+            _delete_laws(conn, "= ?", [rec["id"]])
+            self.written.add(rec["id"])
+        for table, rows in tables.law_rows(rec, self.inverse, self.hosts).items():
+            self.rows[table].extend(rows)
+        self.pending += 1
+        if self.pending >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        assert self.conn is not None
+        for table, rows in self.rows.items():
+            if rows:
+                self.conn.executemany(f"INSERT INTO [{table}] VALUES ({','.join('?' * len(rows[0]))})", rows)
+                rows.clear()
+        self.pending = 0
+
+    def finish(self, corpus: Corpus) -> dict[str, int]:
+        conn = self.conn or self._open(corpus)
+        self._flush()
+        if self.patch:
+            assert self.previous is not None
+            old = self.previous.digests
+            # records removed or renamed since the previous build
+            gone = sorted({f.id for f in self.previous.facts.values()} - set(corpus.laws))
+            for law_id in gone:
+                _delete_laws(conn, "= ?", [law_id])
+            affected = _affected_countries(self.written | set(gone), corpus, self.previous)
+            stale = [(p,) for p in old if p not in corpus.digests or old[p] != corpus.digests[p]]
+            conn.executemany("DELETE FROM files WHERE path = ?", stale)
+            _files(conn, [(p, d) for p, d in corpus.digests.items() if old.get(p) != d])
+        else:
+            tables.vocabularies(conn, corpus)
+            tables.countries(conn, corpus)
+            _files(conn, [*corpus.digests.items(), (BUILDER, builder_digest())])
+            affected = set(corpus.countries)
+        tables.codebook_and_answers(conn, corpus)
+        # when each record file was created and last changed (git history, else its own dates)
+        conn.execute("DELETE FROM record_times")
+        conn.executemany("INSERT INTO record_times VALUES (?, ?, ?, ?)",
+                         [(p, *t) for p, t in sorted(timestamps.record_times(Path(corpus.root)).items())])
+        conn.execute("COMMIT")
+        # derived tables: recomputed for the countries whose laws changed
+        conn.execute("CREATE TEMP TABLE affected_countries (code TEXT PRIMARY KEY)")
+        conn.executemany("INSERT INTO affected_countries VALUES (?)", [(c,) for c in sorted(affected)])
+        conn.executescript(DERIVED_SQL.read_text(encoding="utf-8"))
+        conn.execute("BEGIN")
+        timeline.recompute(conn, sorted(affected), self.today)
+        conn.execute("COMMIT")
+        # the reconciliation with the UNCTAD tracker snapshot, recomputed from the current records
+        reconcile.write_tables(conn, corpus.peer_files.get("unctad", ("", None))[1])
+        if not self.patch:
+            conn.executescript(VIEWS_SQL.read_text(encoding="utf-8"))
+            import sqlite_utils  # only a full build needs it
+
+            db = sqlite_utils.Database(conn)
+            for table, columns, tokenize in FTS:
+                db.table(table).enable_fts(columns, tokenize=tokenize, create_triggers=True, replace=True)
+            conn.execute("ANALYZE")
+            # A safety net: the rules already guarantee every reference. A patch
+            # keeps the statistics of the copy and skips this full scan.
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"foreign keys broken in the new database: {broken[:5]}")
+        counts = {t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
+                  for t in ("laws", "countries", "provisions", "relations", "law_titles")}
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.close()
+        self.conn = None
+        return counts
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def _affected_countries(ids: set[str], corpus: Corpus, previous: Previous) -> set[str]:
+    """Countries of the given laws, before and after, and of the laws they relate to."""
+    before = {f.id: f for f in previous.facts.values()}
+    out: set[str] = set()
+    for law_id in ids:
+        for facts in (corpus.laws.get(law_id), before.get(law_id)):
+            if facts:
+                out.add(facts.country)
+                for _, target in facts.relations:
+                    other = corpus.laws.get(target) or before.get(target)
+                    if other:
+                        out.add(other.country)
+    return out
+
+
+def _delete_laws(conn: sqlite3.Connection, condition: str, params: list[str]) -> None:
+    conn.execute(f"DELETE FROM relations WHERE stated_in {condition}", params)
+    for table in tables.LAW_CHILD_TABLES:
+        conn.execute(f"DELETE FROM [{table}] WHERE law_id {condition}", params)
+    conn.execute(f"DELETE FROM laws WHERE id {condition}", params)
+
+
+def _remove_stale_temporaries(db_path: Path) -> None:
+    for p in db_path.parent.glob(f"{db_path.name}.tmp-*"):
+        pid = p.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not alive(int(pid)):
+            with suppress(OSError):
+                p.unlink()
+
+
+def _fsync_dir(path: Path) -> None:
+    with suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _files(conn: sqlite3.Connection, items: Iterable[tuple[str, str]]) -> None:
+    rows = []
+    for path, value in sorted(items):
+        top = path.split("/", 1)[0]
+        kind = "builder" if path == BUILDER else FILE_KINDS.get(top, "law")
+        rows.append((path, kind, value))
+    conn.executemany("INSERT INTO files VALUES (?, ?, ?)", rows)
+
+
+FILE_KINDS = {"schemas": "schema", "vocabularies": "vocabulary", "countries": "country", "codebook": "codebook",
+              "answers": "answers", "reviews": "review", "peers": "peer", "sources": "official-hosts"}

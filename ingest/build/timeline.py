@@ -1,0 +1,161 @@
+"""What was in force in each member state and area, period by period.
+
+Each enacted law gives up to two periods: enacted but not yet in force (from
+adoption or promulgation to entry into force) and in force (from entry into
+force to repeal, or to the entry into force of the law replacing it). For each
+country and area the periods of the laws covering it are laid on one line and,
+where several overlap, the principal law is chosen as in db/derived.sql: in
+force before enacted, the law's principal area first, not an amending law,
+the law others amend or implement, the higher-ranked instrument type, the
+latest entry into force. A boundary that rests on an unknown in-force date (the
+adoption date is used) or a partial date is marked `approx`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import sqlite3
+from typing import Any
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ingest.common import dates
+
+RANK = {"in-force": 0, "partly-in-force": 0, "enacted-not-in-force": 1}
+
+
+@dataclass(slots=True)
+class _Span:
+    law: str
+    status: str
+    starts: str
+    ends: str | None
+    approx: bool
+    key: tuple[Any, ...]  # ranking key: lower wins
+
+
+def _day(value: str | None) -> tuple[str | None, bool]:
+    """(first day, approximate?) of a recorded date."""
+    if not value or value == "unknown":
+        return None, True
+    b = dates.parse_bounds(value)
+    if not b:
+        return None, True
+    return b[0].isoformat(), b[0] != b[1]
+
+
+def recompute(conn: sqlite3.Connection, countries: list[str], today: dt.date) -> int:
+    """Rewrite area_periods for `countries`; returns the number of rows written."""
+    marks = ",".join("?" * len(countries))
+    conn.execute(f"DELETE FROM area_periods WHERE country IN ({marks})", countries)
+    if not countries:
+        return 0
+    laws = {}
+    for row in conn.execute(
+        f"SELECT l.id, l.country, l.status, l.adopted, l.promulgated, l.in_force, l.repealed, it.position "
+        f"FROM laws l JOIN instrument_types it ON it.code = l.instrument_type "
+        f"WHERE l.country IN ({marks}) AND l.status != 'draft'", countries):
+        laws[row[0]] = row
+    successors: dict[str, list[str]] = defaultdict(list)
+    amends: set[str] = set()
+    base: dict[str, int] = defaultdict(int)
+    for law_id, rtype, target in conn.execute(
+        f"SELECT DISTINCT r.law_id, r.type, r.target_id FROM relations r JOIN laws l ON l.id = r.law_id "
+        f"WHERE l.country IN ({marks})", countries):
+        if rtype == "replaced-by":
+            successors[law_id].append(target)
+        elif rtype == "amends":
+            amends.add(law_id)
+        elif rtype in ("amended-by", "implemented-by"):
+            base[law_id] += 1
+    cells: dict[tuple[str, str], list[_Span]] = defaultdict(list)
+    starts_of = {law_id: _force_start(row) for law_id, row in laws.items()}
+    for law_id, country, area, position in conn.execute(
+        f"SELECT la.law_id, l.country, la.area, la.position FROM law_areas la JOIN laws l ON l.id = la.law_id "
+        f"WHERE l.country IN ({marks}) AND l.status != 'draft'", countries):
+        row = laws[law_id]
+        force, force_approx = starts_of[law_id]
+        ends, ends_approx = _end(row, successors.get(law_id, []), starts_of, laws, today)
+        key_tail = (position != 0, law_id in amends, -base[law_id], row[7])
+        enact = next((d for d in (_day(row[3]), _day(row[4])) if d[0]), (None, True))
+        if enact[0] and (force is None or enact[0] < force):
+            stop = force if force is not None else ends
+            cells[(country, area)].append(_Span(law_id, "enacted-not-in-force", enact[0], stop, enact[1],
+                                                (1, *key_tail, _neg(enact[0]), law_id)))
+        if force is not None:
+            status = "partly-in-force" if row[2] == "partly-in-force" else "in-force"
+            cells[(country, area)].append(_Span(law_id, status, force, ends, force_approx or ends_approx,
+                                                (0, *key_tail, _neg(force), law_id)))
+    rows: list[tuple[Any, ...]] = []
+    for (country, area), spans in sorted(cells.items()):
+        rows.extend((country, area, *seg) for seg in _sweep(spans))
+    conn.executemany("INSERT INTO area_periods VALUES (?,?,?,?,?,?,?)", rows)
+    return len(rows)
+
+
+def _neg(day: str) -> str:
+    """Sorts later days first."""
+    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in day)
+
+
+def _force_start(row: tuple[Any, ...]) -> tuple[str | None, bool]:
+    """Day the law came into force; an unknown in-force date falls back to the
+    adoption or promulgation date, marked approximate."""
+    status, adopted, promulgated, in_force = row[2], row[3], row[4], row[5]
+    if status == "enacted-not-in-force" and not in_force:
+        return None, False
+    day, approx = _day(in_force)
+    if day:
+        return day, approx
+    if in_force == "unknown" or status in ("in-force", "partly-in-force", "superseded", "repealed"):
+        for fallback in (promulgated, adopted):
+            day, _ = _day(fallback)
+            if day:
+                return day, True
+    return None, True
+
+
+def _end(row: tuple[Any, ...], successors: list[str], starts_of: dict[str, tuple[str | None, bool]],
+         laws: dict[str, tuple[Any, ...]], today: dt.date) -> tuple[str | None, bool]:
+    """First day the law no longer held: its repeal, or its replacement's entry into force."""
+    day, approx = _day(row[6])
+    if day:
+        return day, approx
+    found = [starts_of[s] for s in successors if s in starts_of and starts_of[s][0]]
+    if found:
+        return min(found)
+    if row[2] in ("superseded", "repealed"):
+        return today.isoformat(), True  # no longer in force; when it ended is not recorded
+    return None, False
+
+
+def _ended(span: _Span, day: str) -> bool:
+    return span.ends is not None and span.ends <= day
+
+
+def _sweep(spans: list[_Span]) -> list[tuple[str, str | None, str, str, int]]:
+    """Non-overlapping periods, each with the best law holding in it (a sweep
+    over the boundaries with a heap of the spans holding there)."""
+    bounds = sorted({s.starts for s in spans} | {s.ends for s in spans if s.ends})
+    by_start = sorted(range(len(spans)), key=lambda i: spans[i].starts)
+    heap: list[tuple[tuple[Any, ...], int]] = []
+    nxt_span = 0
+    out: list[list[Any]] = []
+    for i, b in enumerate(bounds):
+        while nxt_span < len(by_start) and spans[by_start[nxt_span]].starts <= b:
+            k = by_start[nxt_span]
+            heapq.heappush(heap, (spans[k].key, k))
+            nxt_span += 1
+        while heap and _ended(spans[heap[0][1]], b):
+            heapq.heappop(heap)
+        if not heap:
+            continue
+        best = spans[heap[0][1]]
+        nxt = bounds[i + 1] if i + 1 < len(bounds) else None
+        if out and out[-1][1] == b and out[-1][3] == best.law and out[-1][2] == best.status:
+            out[-1][1] = nxt
+            out[-1][4] = int(out[-1][4] or best.approx)
+            continue
+        out.append([b, nxt, best.status, best.law, int(best.approx)])
+    return [tuple(x) for x in out]

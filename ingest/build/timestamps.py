@@ -1,0 +1,350 @@
+"""When each record was created and last updated, from the data itself.
+
+`record_times(root)` gives, for every file below a laws folder (keys are paths
+below it, '/'-separated, as in the database's `files` table), a tuple
+``(created, updated, source)`` of ISO 8601 UTC timestamps
+(``2026-11-29T21:17:00Z``) and where they come from:
+
+``git``
+    The folder is inside a git work tree and ``git`` is installed. One
+    ``git log`` over the whole folder is read in a single pass: updated is the
+    commit time of the newest commit that touched the file, created that of the
+    commit that added it in its current life (a file deleted and added again
+    starts afresh). Merge commits are not looked into: the commits merged
+    count. Renames are not followed: a record's id is its path, so a renamed
+    file is a new record. The times are commit (not author) times: when the
+    change entered the repository.
+``git-shallow``
+    As ``git``, in a shallow clone: the oldest commit present stands for every
+    earlier one, so created may be later than the true creation.
+``working-tree``
+    The file has uncommitted changes (updated is its modification time;
+    created comes from git when the file was committed before) or was never
+    committed (both are its modification time).
+``record``
+    No git: the record's own dates. For a law, updated is the latest and
+    created the earliest of its full dates (YYYY-MM-DD) up to today among
+    ``dates.adopted``, ``dates.promulgated``, ``dates.in_force``,
+    ``dates.repealed`` and ``provenance.last_verified``; dates known only to the
+    month or year, ``unknown`` and future dates do not count. A country profile
+    uses ``provenance.last_verified``; an answers file the ``verification.on``
+    and ``review.on`` dates of its answers; the codebook its date and the dates
+    of its changes. Such times are midnight UTC of the date.
+``file``
+    No git and no usable date in the record (vocabularies, schemas, indicators,
+    a law without any full date): both are the file's modification time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+
+from ingest.records import yamlsafe
+from ingest.records.files import discover
+
+Times = tuple[str, str, str]
+SOURCES = {  # how a record's times were found, as a phrase for readers
+    "git": "from the history of its file",
+    "git-shallow": "from the history of its file (older history not available)",
+    "working-tree": "from its file, changed since the last commit",
+    "record": "from the dates recorded in it (verification, adoption, entry into force, repeal)",
+    "file": "from its file's modification time",
+}
+FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LAW_DATE_KEYS = {"dates": ("adopted", "promulgated", "in_force", "repealed"), "provenance": ("last_verified",)}
+_ALL_DATE_KEYS = tuple(k for keys in _LAW_DATE_KEYS.values() for k in keys)
+_SECTION_KEYS = {section: re.compile(rf"^([ \t]+)({'|'.join(keys)}):(.*)$", re.M)
+                 for section, keys in _LAW_DATE_KEYS.items()}
+_FIRST_CHILD = re.compile(r"^([ \t]+)[^\s#]", re.M)
+_NEXT_TOP = re.compile(r"\n[^ \t#\r\n]")  # the next line at column 0
+_VALUE = re.compile(r"""^\s*(?:'([^']*)'|"([^"]*)"|([^\s#'"]+))\s*(?:#.*)?$""")
+_DATE_OR_UNKNOWN = re.compile(r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?|unknown)$")
+
+
+def iso(ts: float) -> str:
+    """A POSIX timestamp as ISO 8601 UTC to the second."""
+    return _iso(int(ts))
+
+
+@functools.lru_cache(maxsize=4096)  # files of one commit share its time
+def _iso(ts: int) -> str:
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def span(dates: Iterable[Any], today: dt.date | None = None) -> tuple[str, str] | None:
+    """(created, updated): the earliest and latest full dates (YYYY-MM-DD) up to
+    `today`, as midnight UTC; None when there is none. Partial dates, 'unknown'
+    and anything else are left out."""
+    limit = (today or dt.date.today()).isoformat()
+    full = sorted(str(d) for d in dates if d is not None and FULL_DATE.match(str(d)) and str(d) <= limit)
+    if not full:
+        return None
+    return f"{full[0]}T00:00:00Z", f"{full[-1]}T00:00:00Z"
+
+
+def record_times(root: Path, *, use_git: bool = True, today: dt.date | None = None) -> dict[str, Times]:
+    """Created and updated times of every file below the laws folder `root`
+    (see the module's docstring for the rules). `use_git=False` uses the
+    records' own dates even inside a git work tree."""
+    root = Path(root).resolve()
+    files = record_files(root)
+    if use_git:
+        found = _git_times(root, list(files))
+        if found is not None:
+            return found
+    base = str(root)
+    out: dict[str, Times] = {}
+    for rel, kind in files.items():
+        times = _record_time(os.path.join(base, rel), kind, today)
+        if times is not None:
+            out[rel] = times
+    return out
+
+
+def record_files(root: Path) -> dict[str, str]:
+    """The files the build reads (schemas and records): path below `root` -> kind."""
+    found, _ = discover(root)
+    files = {f"schemas/{p.name}": "schema" for p in sorted((root / "schemas").glob("*.schema.json"))}
+    files.update((rel, kind) for kind, _, rel in found)
+    return files
+
+
+# --------------------------------------------------------------------- git
+
+
+def _git(args: list[str], cwd: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+    return subprocess.Popen(["git", "--no-pager", *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+
+def _run(args: list[str], cwd: Path) -> bytes | None:
+    proc = _git(args, cwd)
+    out, _ = proc.communicate()
+    return out if proc.returncode == 0 else None
+
+
+def _git_times(root: Path, files: list[str]) -> dict[str, Times] | None:
+    """Times from git, or None when `root` is not in a git work tree (or git is missing)."""
+    if shutil.which("git") is None:
+        return None
+    try:
+        info = _run(["rev-parse", "--is-inside-work-tree", "--show-prefix", "--is-shallow-repository"], root)
+    except OSError:
+        return None
+    if info is None:
+        return None
+    lines = info.decode("utf-8", "surrogateescape").split("\n")
+    if len(lines) < 3 or lines[0] != "true":
+        return None
+    prefix, shallow = lines[1], lines[2] == "true"
+    log = _git(["-c", "log.showRoot=true", "log", "-z", "--no-renames", "--name-status", "--format=%x01%ct",
+                "--no-show-signature", "--", "."], root)
+    assert log.stdout is not None
+    history = _history(_tokens(log.stdout), prefix)
+    if log.wait() != 0:
+        return None
+    dirty = _dirty(root, prefix)
+    if dirty is None:
+        return None
+    source = "git-shallow" if shallow else "git"
+    out: dict[str, Times] = {}
+    for rel in files:
+        seen = history.get(rel)
+        if seen is not None and rel not in dirty:
+            out[rel] = (iso(seen[0]), iso(seen[1]), source)
+            continue
+        try:
+            mtime = iso(os.stat(root / rel).st_mtime)
+        except OSError:
+            continue  # removed meanwhile
+        out[rel] = (iso(seen[0]) if seen else mtime, mtime, "working-tree")
+    return out
+
+
+def _tokens(stream: Any, size: int = 1 << 20) -> Iterator[str]:
+    """The NUL-separated fields of a byte stream, read in chunks."""
+    rest = b""
+    while chunk := stream.read(size):
+        parts = (rest + chunk).split(b"\0")
+        rest = parts.pop()
+        for p in parts:
+            yield p.decode("utf-8", "surrogateescape")
+    if rest:
+        yield rest.decode("utf-8", "surrogateescape")
+
+
+def _history(tokens: Iterator[str], prefix: str) -> dict[str, tuple[int, int]]:
+    """(created, updated) commit times per path below the prefix, from
+    `git log -z --name-status --format=%x01%ct` (newest commit first)."""
+    span_of: dict[str, tuple[int, int]] = {}
+    closed: set[str] = set()  # paths whose current life has begun: older commits are ignored
+    when = 0
+    cut = len(prefix)
+    for token in tokens:
+        token = token.lstrip("\n")
+        if token.startswith("\x01"):
+            when = int(token[1:])
+            continue
+        if not token:
+            continue
+        status, path = token[0], next(tokens, "")
+        if not path.startswith(prefix):
+            continue
+        rel = path[cut:]
+        if rel in closed:
+            continue
+        if status == "D":
+            closed.add(rel)  # deleted: anything older belongs to an earlier life
+            continue
+        old = span_of.get(rel)
+        span_of[rel] = (when, when) if old is None else (min(old[0], when), max(old[1], when))
+        if status == "A":
+            closed.add(rel)
+    return span_of
+
+
+def _dirty(root: Path, prefix: str) -> set[str] | None:
+    """Paths below `root` with uncommitted changes or never committed."""
+    out = _run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", "."], root)
+    if out is None:
+        return None
+    dirty = set()
+    for entry in out.decode("utf-8", "surrogateescape").split("\0"):
+        path = entry[3:]
+        if len(entry) > 3 and path.startswith(prefix):
+            dirty.add(path[len(prefix):])
+    return dirty
+
+
+# ------------------------------------------------------------------ record
+
+
+def _record_time(path: str, kind: str, today: dt.date | None) -> Times | None:
+    found = None
+    try:
+        if kind == "law":
+            with open(path, encoding="utf-8") as fh:
+                found = span(law_dates(fh.read()), today)
+        elif kind in ("country", "answers", "codebook"):
+            with open(path, "rb") as fh:
+                found = span(_support_dates(kind, yamlsafe.load(fh.read())[0]), today)
+    except (OSError, UnicodeDecodeError, yamlsafe.LoadError):
+        found = None  # unreadable here: the build reports it; the file's time stands in
+    if found:
+        return (*found, "record")
+    try:
+        mtime = iso(os.stat(path).st_mtime)
+    except OSError:
+        return None  # removed meanwhile
+    return mtime, mtime, "file"
+
+
+def law_dates(text: str) -> list[str]:
+    """The dates of a law record that count for its times (dates.* and
+    provenance.last_verified), read from its text.
+
+    Records are block-style YAML, so the few lines needed are read directly.
+    Anything unusual (flow style, quoted keys, several documents, a value that
+    is not a date, a date key this reading did not take) makes the whole
+    record be parsed as YAML instead."""
+    if text.startswith(("---", "%")) or "\n---" in text:
+        return _law_dates_yaml(text)
+    found: list[str] = []
+    for section, pattern in _SECTION_KEYS.items():
+        block = _block(text, section)
+        if block is None:
+            continue
+        if block is _FLOW:
+            return _law_dates_yaml(text)
+        first = _FIRST_CHILD.search(block)
+        indent = len(first.group(1)) if first else 0
+        for m in pattern.finditer(block):
+            if len(m.group(1)) != indent:
+                continue  # deeper: not a key of this section
+            v = _VALUE.match(m.group(3))
+            value = next((g for g in v.groups() if g is not None), None) if v else None
+            if value is None or not _DATE_OR_UNKNOWN.match(value):
+                return _law_dates_yaml(text)
+            found.append(value)
+    if len(found) != _key_uses(text):
+        return _law_dates_yaml(text)
+    return found
+
+
+_FLOW = ""
+
+
+def _block(text: str, key: str) -> str | None:
+    """The indented lines below the top-level `key:`; None when the key is not
+    there (as written); _FLOW when something follows it on its line."""
+    head = f"{key}:"
+    if text.startswith(head):
+        start = 0
+    else:
+        start = text.find(f"\n{head}") + 1
+        if start == 0:
+            return None
+    eol = text.find("\n", start)
+    eol = len(text) if eol < 0 else eol
+    if text[start + len(head):eol].split("#", 1)[0].strip():
+        return _FLOW
+    nxt = _NEXT_TOP.search(text, eol)
+    return text[eol:nxt.start() if nxt else len(text)]
+
+
+def _key_uses(text: str) -> int:
+    """How many times a date key is followed by a colon, wherever it stands
+    (quoted, spaced, in flow style or in prose)."""
+    n = 0
+    for key in _ALL_DATE_KEYS:
+        i = text.find(key)
+        while i >= 0:
+            j = i + len(key)
+            while j < len(text) and text[j] in "'\" \t":
+                j += 1
+            if text.startswith(":", j) and (j + 1 == len(text) or text[j + 1] in " \t\r\n"):
+                n += 1
+            i = text.find(key, j)
+    return n
+
+
+def _law_dates_yaml(text: str) -> list[str]:
+    try:
+        data = yamlsafe.load(text.encode("utf-8"))[0]
+    except yamlsafe.LoadError:
+        return []
+    found = []
+    for section, keys in _LAW_DATE_KEYS.items():
+        part = data.get(section)
+        if isinstance(part, dict):
+            found += [str(part[k]) for k in keys if part.get(k) is not None]
+    return found
+
+
+def _support_dates(kind: str, data: Any) -> list[Any]:
+    if not isinstance(data, dict):
+        return []
+    if kind == "country":
+        prov = data.get("provenance")
+        return [prov.get("last_verified")] if isinstance(prov, dict) else []
+    if kind == "answers":
+        found = []
+        for answer in data.get("answers") or []:
+            for key in ("verification", "review"):
+                part = answer.get(key) if isinstance(answer, dict) else None
+                if isinstance(part, dict):  # YAML 1.1 reads the key `on` as true
+                    found.append(part.get("on", part.get(True)))
+        return found
+    raw = data.get("changes")
+    changes = raw if isinstance(raw, list) else []
+    return [data.get("date"), *(c.get("date") for c in changes if isinstance(c, dict))]

@@ -1,0 +1,221 @@
+"""The `lawrepo` command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+import click
+
+from ingest import __version__
+from ingest.build.database import build as build_db
+from ingest.build.database import read_previous
+from ingest.cli import export as cli_export
+from ingest.cli import package as cli_package
+from ingest.cli import reconcile as cli_reconcile
+from ingest.cli import review as cli_review
+from ingest.common.problems import Problem
+from ingest.records.files import find_root, show
+from ingest.rules.corpus import validate as validate_corpus
+from ingest.site.freshness import text_table as freshness_table
+from ingest.site.serve import datasette_args, ensure_inspect_file, is_stale, matrix_rows
+
+DEFAULT_DB = Path("db") / "laws.db"
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+laws_option = click.option(
+    "--laws", "laws_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("laws"),
+    show_default=True, help="The folder of records.")
+db_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
+    show_default=True, help="The SQLite database to write or serve.")
+today_option = click.option(
+    "--today", callback=_date, metavar="YYYY-MM-DD",
+    help="Check statuses as of this date instead of today.")
+jobs_option = click.option(
+    "--jobs", "-j", type=click.IntRange(1, 64), default=None,
+    help="Processes used to read records (default: one per CPU).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lawrepo")
+def main() -> None:
+    """Validate, build and serve the ASEAN e-commerce law repository.
+
+    Records live in laws/ as YAML files; `lawrepo build` checks them and
+    writes db/laws.db; `lawrepo serve` builds if needed and starts the site."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@today_option
+@jobs_option
+def validate(paths: tuple[Path, ...], today: dt.date | None, jobs: int | None) -> None:
+    """Check records: schema, vocabularies, dates, statuses, relations, the
+    codebook and the answers.
+
+    PATHS are record files or folders inside a laws folder (default: laws).
+    The whole laws folder is always loaded, so that relations can be checked;
+    problems are reported for the PATHS given. Every problem is listed with
+    its file, line and field; the exit status is 1 if there is any."""
+    paths = paths or (Path("laws"),)
+    root = _root_of(paths[0])
+    corpus = validate_corpus(root, today=today, jobs=jobs)
+    wanted = [p.resolve() for p in paths]
+    problems = [p for p in corpus.problems if _inside(p, wanted)]
+    _report(problems)
+    files = {p.path for p in problems}
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {len(files)} file(s).", err=True)
+        sys.exit(1)
+    answered = sum(len(data["answers"]) for _, data in corpus.answer_files.values())
+    click.echo(f"OK: {len(corpus.laws)} laws, {len(corpus.countries)} countries, {len(corpus.vocab)} vocabularies, "
+               f"{len(corpus.indicators())} indicators, {answered} answers from {len(corpus.answer_files)} countries.",
+               err=True)
+
+
+@main.command()
+@laws_option
+@db_option
+@click.option("--full", is_flag=True, help="Read every file again even if unchanged since the last build.")
+@today_option
+@jobs_option
+def build(laws_dir: Path, db_path: Path, full: bool, today: dt.date | None, jobs: int | None) -> None:
+    """Validate the records, then write the SQLite database atomically.
+
+    Files unchanged since the previous build are not read again. If any
+    record is invalid, the problems are listed, nothing is written and the
+    exit status is 1."""
+    _build(laws_dir, db_path, full=full, today=today, jobs=jobs)
+
+
+def _build(laws_dir: Path, db_path: Path, full: bool = False, today: dt.date | None = None,
+           jobs: int | None = None) -> None:
+    root = _root_of(laws_dir)
+    start = time.perf_counter()
+    previous = None if full else read_previous(db_path)
+    total = sum(1 for _ in root.glob("[a-z][a-z]/*.yml"))
+    try:
+        with _progress(total, "Building") as tick:
+            corpus, counts = build_db(root, db_path, previous=previous, today=today, jobs=jobs, progress=tick)
+    except (OSError, sqlite3.Error, RuntimeError) as exc:
+        raise click.ClickException(f"cannot write {show(db_path)}: {exc}") from None
+    secs = time.perf_counter() - start
+    if corpus.problems:
+        _report(corpus.problems)
+        click.echo(f"{len(corpus.problems)} problem(s); {show(db_path)} was not changed.", err=True)
+        sys.exit(1)
+    if counts is None:
+        click.echo(f"{show(db_path)} is up to date: {len(corpus.laws)} laws, nothing changed ({secs:.1f} s).", err=True)
+        return
+    rate = len(corpus.laws) / secs if secs else 0
+    click.echo(
+        f"Built {show(db_path)}: {counts['laws']} laws, {counts['countries']} countries, "
+        f"{counts['provisions']} provisions ({corpus.parsed} record files read, {corpus.reused} unchanged) "
+        f"in {secs:.1f} s, {rate:,.0f} records/s.", err=True)
+
+
+@main.command()
+@laws_option
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", "-p", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port.")
+@click.option("--dry-run", is_flag=True, help="Print the Datasette command instead of running it.")
+def serve(laws_dir: Path, db_path: Path, host: str, port: int, dry_run: bool) -> None:
+    """Start the site (Datasette) on the database, building it first if it
+    is missing or older than any record."""
+    root = _root_of(laws_dir)
+    if is_stale(root, db_path):
+        _build(laws_dir, db_path)
+    inspect = ensure_inspect_file(db_path)
+    args = datasette_args(root.parent, db_path, inspect, host, port)
+    if dry_run:
+        click.echo(" ".join(args))
+        return
+    click.echo(f"Serving at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    os.execvp(args[0], args)
+
+
+@main.command()
+@laws_option
+@db_option
+@click.option("--freshness", "show_freshness", is_flag=True,
+              help="Coverage and freshness instead: records, answers, verification and what is stale, per member "
+                   "state and area.")
+@today_option
+def stats(laws_dir: Path, db_path: Path, show_freshness: bool, today: dt.date | None) -> None:
+    """Coverage: member states x areas, with law counts and gaps (--freshness:
+    how recently each cell was verified and what is stale)."""
+    root = _root_of(laws_dir)
+    if is_stale(root, db_path):
+        _build(laws_dir, db_path, today=today)
+    if show_freshness:
+        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+            click.echo(freshness_table(conn, today or dt.date.today()), nl=False)
+        return
+    header, rows, gaps = matrix_rows(db_path)
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, ["-" * w for w in widths], *rows]:
+        click.echo("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    click.echo("")
+    click.echo("Cells: number of enacted laws recorded (in force / partly in force / not yet in force);")
+    click.echo("otherwise the explicit statement: none, draft, partial or unknown.")
+    click.echo("")
+    click.echo(f"Gaps ({len(gaps)} cells without an enacted law):")
+    for country, area, status, note in gaps:
+        click.echo(f"  {country:<18} {area:<20} {status:<8} {note}")
+
+
+# --------------------------------------------------------------------------
+
+
+def _root_of(path: Path) -> Path:
+    root = find_root(path)
+    if root is None:
+        raise click.ClickException(
+            f"{path} is not inside a laws folder (a folder with schemas/ and vocabularies/)")
+    return root
+
+
+def _inside(problem: Problem, wanted: list[Path]) -> bool:
+    p = Path(problem.path).resolve()
+    return any(p == w or w in p.parents for w in wanted)
+
+
+def _report(problems: list[Problem]) -> None:
+    for p in problems:
+        click.echo(str(p))
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    if not sys.stderr.isatty() or total < 200:
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+__all__ = ["main"]
+
+
+main.add_command(cli_review.worksheet_command)
+main.add_command(cli_review.review_group)
+main.add_command(cli_package.command)
+main.add_command(cli_export.command)
+main.add_command(cli_reconcile.command)

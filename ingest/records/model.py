@@ -1,0 +1,90 @@
+"""The in-memory corpus: vocabularies, country profiles and law facts.
+
+`LawFacts` is the small projection of a law record that the cross-record rules
+need. It is made from a parsed record, or from the previous database when a
+file has not changed, so that unchanged files need not be parsed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest.common.problems import Problem
+from ingest.records.sources import official_quotes, ref_key
+
+ENACTED = ("in-force", "partly-in-force", "enacted-not-in-force")
+IN_EFFECT = ("in-force", "partly-in-force")
+
+
+@dataclass(slots=True)
+class LawFacts:
+    id: str
+    country: str
+    path: str
+    status: str
+    dates: dict[str, str]
+    areas: list[str]
+    relations: list[tuple[str, str]]  # as stated in this record: (type, target)
+    evidence: str = "seen"
+    verification: str = "unverified"
+    has_note: bool = False
+    provisions: list[str] = field(default_factory=list)  # refs in the form ref_key() gives
+    quoted: list[str] = field(default_factory=list)  # refs of provisions quoted from an official text
+
+
+def facts_of(path: str, rec: dict[str, Any], hosts: Sequence[Mapping[str, Any]] = ()) -> LawFacts:
+    prov = rec.get("provenance", {})
+    return LawFacts(
+        id=rec["id"],
+        country=rec["country"],
+        path=path,
+        status=rec["status"],
+        dates=dict(rec.get("dates") or {}),
+        areas=list(rec["areas"]),
+        relations=[(r["type"], r["target"]) for r in rec.get("relations") or []],
+        evidence=prov.get("evidence", "seen"),
+        verification=prov.get("verification", "unverified"),
+        has_note=bool(prov.get("note")),
+        provisions=[ref_key(p["ref"]) for p in rec.get("provisions") or []],
+        quoted=official_quotes(rec.get("provisions") or [], hosts),
+    )
+
+
+@dataclass
+class Corpus:
+    root: str
+    vocab: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    vocab_paths: dict[str, str] = field(default_factory=dict)
+    vocab_titles: dict[str, str] = field(default_factory=dict)
+    countries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    country_paths: dict[str, str] = field(default_factory=dict)
+    laws: dict[str, LawFacts] = field(default_factory=dict)
+    codebook: dict[str, Any] | None = None  # codebook/codebook.yml
+    codebook_path: str = ""
+    indicator_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # area -> (path, data)
+    answer_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # country -> (path, data)
+    review_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # review id -> (path, data)
+    peer_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # peer name -> (path, data)
+    official_hosts: list[dict[str, Any]] = field(default_factory=list)  # sources/official-hosts.yml entries
+    digests: dict[str, str] = field(default_factory=dict)  # shown path -> content digest
+    problems: list[Problem] = field(default_factory=list)
+    parsed: int = 0  # law files parsed in this run
+    reused: int = 0  # law files whose content was unchanged and not parsed again
+    incremental: bool = False  # a previous build's facts were used for unchanged files
+
+    def indicators(self) -> dict[str, dict[str, Any]]:
+        """Every indicator by id, in codebook order (areas in vocabulary order)."""
+        out: dict[str, dict[str, Any]] = {}
+        for area in self.codes("areas"):
+            if area in self.indicator_files:
+                for ind in self.indicator_files[area][1]["indicators"]:
+                    out.setdefault(ind["id"], {**ind, "area": area})
+        return out
+
+    def codes(self, vocabulary: str) -> list[str]:
+        return [e["code"] for e in self.vocab.get(vocabulary, [])]
+
+    def inverse(self) -> dict[str, str]:
+        return {e["code"]: e["inverse"] for e in self.vocab.get("relation-types", []) if "inverse" in e}

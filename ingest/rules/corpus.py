@@ -1,0 +1,170 @@
+"""Load and validate a whole laws folder.
+
+`load` reads every record once (in parallel when there are many) and applies
+the schema and the one-record rules; `validate` adds the cross-record rules.
+Given the digests and facts of a previous build (`Previous`), files whose
+content has not changed are not parsed or checked again: their facts come
+from that build, which only exists if they were valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest.common.problems import Problem
+from ingest.records.files import digest, discover, show
+from ingest.records.model import Corpus, LawFacts, facts_of
+from ingest.rules import answers as answer_rules
+from ingest.rules import laws as rules
+from ingest.rules import reviews as review_rules
+from ingest.rules.reading import FileResult, read_all
+
+
+@dataclass
+class Previous:
+    """What a previous build knew: digest per file (relative to the laws folder)
+    and the facts of each law by file."""
+
+    digests: dict[str, str] = field(default_factory=dict)
+    facts: dict[str, LawFacts] = field(default_factory=dict)
+    builder: str = ""  # digest of the code and SQL that wrote that build
+
+
+Sink = Callable[[Corpus, dict[str, Any]], None]
+
+
+def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
+         progress: Callable[[int], None] | None = None, sink: Sink | None = None) -> Corpus:
+    """Read the laws folder. Each valid law record is passed to `sink` (if any)
+    as it is read and then dropped, so memory holds only the small facts."""
+    root = root.resolve()
+    found, problems = discover(root)
+    corpus = Corpus(root=str(root), problems=problems)
+    schema_dir = root / "schemas"
+    support = [(k, p, r) for k, p, r in found if k != "law"]
+    law_files = [(p, r) for k, p, r in found if k == "law"]
+
+    # Schemas, vocabularies and profiles are few: always read them.
+    for p in sorted(schema_dir.glob("*.schema.json")):
+        corpus.digests[f"schemas/{p.name}"] = digest(p.read_bytes())
+    for res, (kind, _, r) in zip(read_all(schema_dir, [(k, p) for k, p, _ in support], jobs=1), support, strict=True):
+        corpus.digests[r] = res.digest
+        _take_support(corpus, kind, res)
+    if previous and _support(previous.digests) != _support(corpus.digests):
+        previous = None  # schemas, vocabularies or profiles changed: check everything again
+    corpus.incremental = previous is not None
+
+    to_read: list[tuple[str, str]] = []
+    for file, key in law_files:
+        if previous and key in previous.facts:
+            with open(file, "rb") as fh:
+                h = digest(fh.read())
+            if previous.digests.get(key) == h:
+                old = previous.facts[key]
+                old.path = show(file)
+                corpus.digests[key] = h
+                _add_law(corpus, old)
+                corpus.reused += 1
+                continue
+        to_read.append((file, key))
+    if progress and corpus.reused:
+        progress(corpus.reused)
+    results = read_all(schema_dir, [("law", p) for p, _ in to_read], jobs=jobs, progress=progress)
+    for (_, key), res in zip(to_read, results, strict=True):
+        corpus.parsed += 1
+        corpus.digests[key] = res.digest
+        if res.data is None:
+            corpus.problems.extend(res.problems)
+            continue
+        more = rules.record_problems(res.path, res.data, corpus)
+        if more:
+            corpus.problems.extend(more)
+            continue
+        rid = res.data["id"]
+        if rid in corpus.laws:
+            corpus.problems.append(Problem(res.path, 1, "id", f"'{rid}' is already the id of {corpus.laws[rid].path}"))
+            continue
+        _add_law(corpus, facts_of(res.path, res.data, corpus.official_hosts))
+        if sink:
+            sink(corpus, res.data)
+    return corpus
+
+
+def _support(digests: dict[str, str]) -> dict[str, str]:
+    """The digests of the files whose change means every law record must be
+    checked again. Codebook and answer files are not among them: they are
+    always read and checked, and their tables always rewritten."""
+    return {k: v for k, v in digests.items() if k.split("/", 1)[0] in ("schemas", "vocabularies", "countries", "sources")}
+
+
+def _add_law(corpus: Corpus, facts: LawFacts) -> None:
+    corpus.laws[facts.id] = facts
+
+
+def _take_support(corpus: Corpus, kind: str, res: FileResult) -> None:
+    if res.data is None:
+        corpus.problems.extend(res.problems)
+        return
+    if kind == "codebook":
+        corpus.codebook, corpus.codebook_path = res.data, res.path
+        return
+    if kind == "official-hosts":
+        corpus.official_hosts = res.data["entries"]
+        return
+    keyed = {"indicators": ("area", corpus.indicator_files), "answers": ("country", corpus.answer_files),
+             "review": ("id", corpus.review_files), "peer": ("peer", corpus.peer_files)}
+    if kind in keyed:
+        field_name, files = keyed[kind]
+        key = res.data[field_name]
+        if key in files:
+            corpus.problems.append(Problem(res.path, 1, field_name, f"{key} is already given in {files[key][0]}"))
+            return
+        files[key] = (res.path, res.data)
+        return
+    if kind == "vocabulary":
+        name = res.data["vocabulary"]
+        if Path(res.path).stem != name:
+            corpus.problems.append(Problem(res.path, 1, "vocabulary", f"is '{name}' but the file is named {Path(res.path).name}"))
+            return
+        corpus.vocab[name] = res.data["entries"]
+        corpus.vocab_paths[name] = res.path
+        corpus.vocab_titles[name] = res.data["title"]
+    else:
+        code = res.data["code"]
+        if code in corpus.countries:
+            corpus.problems.append(Problem(res.path, 1, "code", f"{code} already has a profile in {corpus.country_paths[code]}"))
+            return
+        bad = [u for u in _profile_urls(res.data) if rules.url_problem(u)]
+        if bad:
+            corpus.problems.extend(Problem(res.path, 0, "url", rules.url_problem(u) or "") for u in bad)
+        corpus.countries[code] = res.data
+        corpus.country_paths[code] = res.path
+
+
+def _profile_urls(profile: dict[str, Any]) -> list[str]:
+    urls = [profile[k]["url"] for k in ("legislative_portal", "trade_repository") if k in profile]
+    for st in profile.get("coverage") or []:
+        urls += [s["url"] for s in st["sources"] if "url" in s]
+    return urls
+
+
+def validate(root: Path, previous: Previous | None = None, today: dt.date | None = None,
+             jobs: int | None = None, progress: Callable[[int], None] | None = None,
+             sink: Sink | None = None) -> Corpus:
+    """Load and apply every rule; `corpus.problems` lists all problems, sorted."""
+    corpus = load(root, previous, jobs, progress, sink)
+    required = sorted({vocab for _, _, vocab in rules.SCHEMA_ENUMS} | {"languages", "relation-types", "answer-values"})
+    missing = [v for v in required if v not in corpus.vocab]
+    if missing:
+        corpus.problems.append(Problem(show(root / "vocabularies"), 0, "", f"missing vocabularies: {', '.join(missing)}"))
+    else:
+        corpus.problems.extend(rules.corpus_problems(corpus, today or dt.date.today()))
+        corpus.problems.extend(answer_rules.problems(corpus, today or dt.date.today()))
+        corpus.problems.extend(review_rules.problems(corpus, today or dt.date.today()))
+    corpus.problems = sorted(set(corpus.problems))
+    return corpus
+

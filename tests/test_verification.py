@@ -1,0 +1,157 @@
+"""Verification is earned: a record is checked against the official text only
+when official sources support its number, dates, status and provisions, and an
+answer only when each legal basis carries a quote from an official text."""
+
+from __future__ import annotations
+
+import copy
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest.build.database import build
+from ingest.records.sources import official_entry
+from ingest.rules.corpus import validate
+from ingest.rules.verification import OFFICIAL_LINK, derived_level, unsupported
+from tests.helpers import law, make_root, write, write_law
+
+HOSTS = [{"prefix": "gov.sg", "kind": "government", "label": "x"},
+         {"prefix": "github.com/example/copies", "kind": "faithful-copy", "label": "x"}]
+SSO = "https://sso.agc.gov.sg/Act/EX2010"
+OFFICIAL = {"citation": "SSO, current version", "url": SSO, "accessed": "2026-12-06",
+            "supports": ["number", "dates.adopted", "dates.in_force", "status"], "provisions": ["s 6"]}
+LINK = {"url": SSO, "kind": "consolidated", "language": "en", "official": True}
+QUOTE = {"text": "Information shall not be denied legal effect.", "lang": "en", "url": f"{SSO}?ProvIds=pr6-"}
+
+
+def checked_law(**changes: Any) -> dict[str, Any]:
+    rec = law(**{"links": [dict(LINK)], **changes})
+    rec["provenance"] = {**rec["provenance"], "sources": [copy.deepcopy(OFFICIAL)], "verification": "checked-official-text"}
+    return rec
+
+
+def problems(root: Path) -> list[str]:
+    return [str(p) for p in validate(root).problems]
+
+
+@pytest.mark.parametrize(("url", "official"), [
+    ("https://sso.agc.gov.sg/Act/ETA2010", True),
+    ("https://www.gov.sg/x", True),
+    ("https://gov.sg", True),
+    ("https://evilgov.sg/x", False),
+    ("https://gov.sg.example.com/x", False),
+    ("https://github.com/example/copies/blob/main/a.md", True),
+    ("https://github.com/example/copies-not/a.md", False),
+    ("https://github.com/example/other", False),
+    (None, False),
+])
+def test_official_addresses(url: str | None, official: bool) -> None:
+    assert bool(official_entry(url, HOSTS)) is official
+
+
+def test_level_is_derived_from_what_official_sources_support() -> None:
+    rec = checked_law()
+    assert unsupported(rec, HOSTS) == [] and derived_level(rec, HOSTS) == "checked-official-text"
+    rec["provenance"]["sources"][0]["supports"].remove("dates.in_force")
+    rec["provenance"]["sources"][0]["provisions"] = []
+    assert unsupported(rec, HOSTS) == ["dates.in_force", "provision s 6"]
+    weak = {**OFFICIAL, "url": "https://blog.example.com/ex", "supports": ["dates.in_force"]}
+    rec["provenance"]["sources"].append(weak)
+    assert "dates.in_force" in unsupported(rec, HOSTS)  # a blog cannot support a checked fact
+    rec = checked_law(links=[{**LINK, "url": "https://blog.example.com/ex"}])
+    assert unsupported(rec, HOSTS) == [OFFICIAL_LINK]
+    rec = checked_law(dates={"adopted": "2010-05-19", "in_force": "unknown"})
+    assert unsupported(rec, HOSTS) == []  # an unknown date states nothing to support
+
+
+def test_validate_refuses_a_level_the_sources_do_not_support(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    rec = checked_law()
+    rec["provenance"]["sources"][0]["url"] = "https://lawfirm.example.com/note"
+    write_law(root, rec)
+    found = problems(root)
+    assert len(found) == 1 and "provenance.verification: claims 'checked-official-text', but no official source " \
+        "supports: number, dates.adopted, dates.in_force, status, provision s 6" in found[0]
+    write_law(root, checked_law())
+    assert problems(root) == []
+
+
+def test_a_source_may_only_name_provisions_the_record_lists(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    rec = checked_law()
+    rec["provenance"]["sources"][0]["provisions"] = ["s 6", "s 99"]
+    write_law(root, rec)
+    assert any("provenance.sources[0].provisions[1]: 's 99' is not among the record's provisions" in p for p in problems(root))
+
+
+def test_quotes_are_short(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    rec = law()
+    rec["provisions"][0]["quote"] = {**QUOTE, "text": " ".join(["word"] * 51)}
+    write_law(root, rec)
+    assert any("provisions[0].quote.text: has 51 words" in p for p in problems(root))
+
+
+def answer(basis: dict[str, Any], status: str = "checked-official-text") -> dict[str, Any]:
+    return {"country": "SG", "answers": [{
+        "indicator": "et-legal-recognition", "value": "yes", "since": "2010-07-01", "basis": [basis],
+        "note": "Records keep their effect.",
+        "verification": {"status": status, "by": "Editors", "on": "2026-12-06", "evidence": "seen"},
+        "review": {"status": "draft"}}]}
+
+
+def with_codebook(root: Path) -> Path:
+    from tests.helpers import ROOT
+
+    for name in ("codebook.yml", "e-transactions.yml"):
+        write(root / "codebook" / name, None)
+        (root / "codebook" / name).write_bytes((ROOT / "laws" / "codebook" / name).read_bytes())
+    return root
+
+
+def test_an_answer_is_checked_only_with_an_official_quote(tmp_path: Path) -> None:
+    root = with_codebook(make_root(tmp_path))
+    write_law(root, law())
+    write(root / "answers" / "sg.yml", answer({"law": "sg-example-act-2010", "provision": "s 6"}))
+    found = [p for p in problems(root) if "answers[0].verification.status" in p]
+    assert len(found) == 1 and "legal basis 0 has no quote from an official text" in found[0]
+    blog_quote = {**QUOTE, "url": "https://blog.example.com/ex"}
+    write(root / "answers" / "sg.yml", answer({"law": "sg-example-act-2010", "provision": "s 6", "quote": blog_quote}))
+    assert any("legal basis 0 has no quote" in p for p in problems(root))
+    write(root / "answers" / "sg.yml", answer({"law": "sg-example-act-2010", "provision": "s 6", "quote": dict(QUOTE)}))
+    assert not [p for p in problems(root) if "verification" in p]
+
+
+def test_a_quote_on_the_law_record_checks_the_answers_citing_it(tmp_path: Path) -> None:
+    root = with_codebook(make_root(tmp_path))
+    rec = law()
+    rec["provisions"][0]["quote"] = dict(QUOTE)
+    write_law(root, rec)
+    write(root / "answers" / "sg.yml", answer({"law": "sg-example-act-2010", "provision": "s 6"}))
+    assert not [p for p in problems(root) if "verification" in p]
+
+
+def test_the_database_shows_the_earned_level_and_what_is_unsupported(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    write_law(root, checked_law())
+    unverified = law(id="sg-other-act-2011", links=[dict(LINK)])
+    unverified["provenance"]["sources"] = [{**OFFICIAL, "supports": ["number", "status"], "provisions": []}]
+    write_law(root, unverified)
+    weak = checked_law(id="sg-weak-act-2012")
+    weak["provenance"] = {**weak["provenance"], "verification": "unverified", "evidence": "weak-source", "note": "x"}
+    write_law(root, weak)
+    corpus, _ = build(root, tmp_path / "laws.db")
+    assert not corpus.problems
+    with closing(sqlite3.connect(tmp_path / "laws.db")) as conn:
+        rows = dict(conn.execute("SELECT id, verification FROM laws"))
+        unsup = dict(conn.execute("SELECT id, unsupported FROM laws"))
+        official = conn.execute("SELECT official, supports, provisions FROM sources WHERE law_id = 'sg-example-act-2010'").fetchone()
+        quoted = conn.execute("SELECT quote_official FROM provisions WHERE law_id = 'sg-example-act-2010'").fetchone()
+    assert rows == {"sg-example-act-2010": "checked-official-text", "sg-other-act-2011": "unverified",
+                    "sg-weak-act-2012": "unverified"}
+    assert unsup["sg-example-act-2010"] == "[]"
+    assert '"dates.adopted"' in unsup["sg-other-act-2011"] and '"provision s 6"' in unsup["sg-other-act-2011"]
+    assert official == (1, '["number", "dates.adopted", "dates.in_force", "status"]', '["s 6"]') and quoted == (0,)
