@@ -79,3 +79,17 @@ def test_the_contract_catches_upward_and_sideways_imports_and_datasette(tmp_path
 def test_no_module_is_too_long_to_read(path: Path) -> None:
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.relative_to(PACKAGE)} has {lines} lines; split it by what it does"
+
+
+def test_no_file_of_the_package_is_ignored_by_git() -> None:
+    """A file .gitignore matches would be missing from every fresh clone (a pattern like `build/` once hid ingest/build/)."""
+    import shutil
+    import subprocess
+
+    root = PACKAGE.parent
+    if not (root / ".git").exists() or not shutil.which("git"):
+        pytest.skip("not a git checkout")
+    files = [str(p.relative_to(root)) for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", "--stdin"], cwd=root, capture_output=True, text=True,
+                             input="\n".join(files)).stdout.split()
+    assert ignored == [], f"ignored by .gitignore, so missing from every clone: {ignored}"
