@@ -62,8 +62,12 @@ def serve_and_measure(db: Path, codes: list[str], requests: int, clients: int, c
             first_ms = (time.perf_counter() - t) * 1000
             assert first.status_code == 200, (path, first.status_code, first.text[:300])
             single = latency(url, max(20, requests // 10), 1)["median_ms"]
-            out[name] = {**latency(url, requests, clients), "first_ms": first_ms, "one_client_ms": single,
-                         "kb": len(first.content) / 1024}
+            out[name] = {
+                **latency(url, requests, clients),
+                "first_ms": first_ms,
+                "one_client_ms": single,
+                "kb": len(first.content) / 1024,
+            }
         return out
     finally:
         proc.terminate()
@@ -85,15 +89,23 @@ def main() -> None:
     args.work.mkdir(parents=True)
     t = time.perf_counter()
     laws = make_compare_corpus(args.work, args.laws, args.countries, args.per_area)
-    print(f"Generated {args.laws:,} laws, {args.countries} countries x {5 * args.per_area} indicators "
-          f"in {time.perf_counter() - t:.0f} s", flush=True)
+    print(
+        f"Generated {args.laws:,} laws, {args.countries} countries x {5 * args.per_area} indicators "
+        f"in {time.perf_counter() - t:.0f} s",
+        flush=True,
+    )
     db = args.work / "laws.db"
     build_s, build_mb = measure(lawrepo("build", "--full", "--laws", str(laws), "--db", str(db)), args.work)
     with sqlite3.connect(db) as conn:
-        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("laws", "countries", "indicators", "answers", "answer_basis", "area_periods")}
-    print(f"Built in {build_s:.1f} s, peak {build_mb:.0f} MB, {db.stat().st_size / 1e6:.0f} MB: "
-          + ", ".join(f"{v:,} {k}" for k, v in counts.items()), flush=True)
+        counts = {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("laws", "countries", "indicators", "answers", "answer_basis", "area_periods")
+        }
+    print(
+        f"Built in {build_s:.1f} s, peak {build_mb:.0f} MB, {db.stat().st_size / 1e6:.0f} MB: "
+        + ", ".join(f"{v:,} {k}" for k, v in counts.items()),
+        flush=True,
+    )
     codes = country_codes(args.countries)
     results = {}
     for cache in (False, True):
@@ -103,15 +115,20 @@ def main() -> None:
         print(f"\nServing as `lawrepo serve` does, {label}; {args.clients} concurrent clients, {args.requests} requests a page")
         print(f"  {'page':<44} {'first ms':>9} {'1 client':>9} {'median ms':>10} {'p99 ms':>8} {'ratio':>6} {'KB':>6}")
         for name, r in results[label].items():
-            print(f"  {name:<44} {r['first_ms']:>9.1f} {r['one_client_ms']:>9.1f} {r['median_ms']:>10.1f} "
-                  f"{r['p99_ms']:>8.1f} {r['median_ms'] / base:>6.2f} {r['kb']:>6.0f}")
+            print(
+                f"  {name:<44} {r['first_ms']:>9.1f} {r['one_client_ms']:>9.1f} {r['median_ms']:>10.1f} "
+                f"{r['p99_ms']:>8.1f} {r['median_ms'] / base:>6.2f} {r['kb']:>6.0f}"
+            )
         area = results[label]["area matrix (/compare/data-protection)"]["median_ms"]
         worst = max(r["median_ms"] / base for n, r in results[label].items() if not n.startswith("Datasette"))
-        print(f"  targets: every ratio <= 1.00: {'met' if worst <= 1 else 'NOT met'} (worst {worst:.2f}); "
-              f"area matrix median < {TARGET_AREA_MS:.0f} ms: {'met' if area < TARGET_AREA_MS else 'NOT met'} ({area:.1f} ms)")
+        print(
+            f"  targets: every ratio <= 1.00: {'met' if worst <= 1 else 'NOT met'} (worst {worst:.2f}); "
+            f"area matrix median < {TARGET_AREA_MS:.0f} ms: {'met' if area < TARGET_AREA_MS else 'NOT met'} ({area:.1f} ms)"
+        )
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "compare-results.json").write_text(json.dumps(
-        {"build_s": build_s, "build_mb": build_mb, "counts": counts, "serving": results}, indent=2))
+    (OUT / "compare-results.json").write_text(
+        json.dumps({"build_s": build_s, "build_mb": build_mb, "counts": counts, "serving": results}, indent=2)
+    )
 
 
 if __name__ == "__main__":

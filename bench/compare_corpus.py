@@ -23,8 +23,7 @@ from bench.synthetic import COUNTRIES, ROOT, law_text, law_year
 
 PRIMARY = ["e-transactions", "e-signatures", "data-protection", "consumer-protection", "platforms"]
 AREAS = [*PRIMARY, "cybersecurity"]
-PREFIX = {"e-transactions": "et", "e-signatures": "es", "data-protection": "pdp", "consumer-protection": "cp",
-          "platforms": "pl"}
+PREFIX = {"e-transactions": "et", "e-signatures": "es", "data-protection": "pdp", "consumer-protection": "cp", "platforms": "pl"}
 TERNARY = ["yes", "yes", "partial", "no", "unknown", "not-applicable"]
 
 
@@ -46,32 +45,47 @@ def _schemas(root: Path, codes: list[str]) -> None:
 
 def _profile(code: str, i: int) -> dict:
     return {
-        "code": code, "name": f"Synthetic State {code}", "iso3": f"{code}X", "m49": f"{i:03d}",
-        "asean_member_since": "1999-04-30", "official_languages": ["en"],
-        "coverage": [{"area": a, "status": "partial", "note": "Synthetic corpus.", "sources": [{"citation": "synthetic"}]}
-                     for a in AREAS],
+        "code": code,
+        "name": f"Synthetic State {code}",
+        "iso3": f"{code}X",
+        "m49": f"{i:03d}",
+        "asean_member_since": "1999-04-30",
+        "official_languages": ["en"],
+        "coverage": [
+            {"area": a, "status": "partial", "note": "Synthetic corpus.", "sources": [{"citation": "synthetic"}]} for a in AREAS
+        ],
         "provenance": {"sources": [{"citation": "synthetic"}], "verification": "unverified", "evidence": "seen"},
     }
 
 
 def _codebook(root: Path, per_area: int) -> list[dict]:
     (root / "codebook").mkdir()
-    book = {"codebook": "synthetic", "title": "Synthetic codebook", "version": "1.0.0", "date": "2026-01-01",
-            "description": "Synthetic indicators for benchmarks.",
-            "changes": [{"version": "1.0.0", "date": "2026-01-01", "summary": "First edition."}]}
+    book = {
+        "codebook": "synthetic",
+        "title": "Synthetic codebook",
+        "version": "1.0.0",
+        "date": "2026-01-01",
+        "description": "Synthetic indicators for benchmarks.",
+        "changes": [{"version": "1.0.0", "date": "2026-01-01", "summary": "First edition."}],
+    }
     (root / "codebook" / "codebook.yml").write_text(yaml.safe_dump(book), encoding="utf-8")
     every = []
     for area in PRIMARY:
         items = []
         for k in range(per_area):
-            ind: dict = {"id": f"{PREFIX[area]}-synthetic-{k + 1}", "question": f"Synthetic question {k + 1} on {area}?",
-                         "guidance": "Answer from the law.", "origin": ["synthetic"]}
+            ind: dict = {
+                "id": f"{PREFIX[area]}-synthetic-{k + 1}",
+                "question": f"Synthetic question {k + 1} on {area}?",
+                "guidance": "Answer from the law.",
+                "origin": ["synthetic"],
+            }
             if k % 6 == 4:
                 ind.update(answer_type="number", unit="days" if k % 2 else "money")
             elif k % 6 == 5:
                 codes = ("open", "conditional", "restricted")
-                ind.update(answer_type="choice",
-                           options=[{"code": c, "label": c.title(), "description": f"Option {c}."} for c in codes])
+                ind.update(
+                    answer_type="choice", options=[{"code": c, "label": c.title(), "description": f"Option {c}."} for c in codes]
+                )
             else:
                 ind["answer_type"] = "ternary"
             items.append(ind)
@@ -88,8 +102,9 @@ def _value(ind: dict, rng: random.Random) -> tuple[object, dict]:
     return rng.choice(TERNARY), {}
 
 
-def _answers(root: Path, codes: list[str], indicators: list[dict], in_force: dict[str, list[tuple[str, int]]],
-             rng: random.Random) -> int:
+def _answers(
+    root: Path, codes: list[str], indicators: list[dict], in_force: dict[str, list[tuple[str, int]]], rng: random.Random
+) -> int:
     (root / "answers").mkdir()
     total = 0
     for code in codes:
@@ -103,25 +118,34 @@ def _answers(root: Path, codes: list[str], indicators: list[dict], in_force: dic
             if value not in ("no", "not-applicable", "unknown"):
                 answer["basis"] = [{"law": law_id, "provision": "s 1"}]
             answer.update(
-                since=since, note="Synthetic answer.",
+                since=since,
+                note="Synthetic answer.",
                 verification={"status": "unverified", "by": "Synthetic editors", "on": "2026-01-01", "evidence": "seen"},
                 review={"status": "disputed", "dispute": "Synthetic dispute."} if rng.random() < 0.02 else {"status": "draft"},
                 history=[
-                    {"value": "partial" if ind["answer_type"] == "ternary" else "unknown", "since": f"{year}-06-01",
-                     "until": since, "note": "Earlier synthetic answer.",
-                     **({"basis": [{"law": law_id, "provision": "s 1"}]} if ind["answer_type"] == "ternary" else {})},
-                    {"value": "no" if ind["answer_type"] == "ternary" else "not-applicable", "until": f"{year}-06-01",
-                     "note": "Before the law."},
-                ])
+                    {
+                        "value": "partial" if ind["answer_type"] == "ternary" else "unknown",
+                        "since": f"{year}-06-01",
+                        "until": since,
+                        "note": "Earlier synthetic answer.",
+                        **({"basis": [{"law": law_id, "provision": "s 1"}]} if ind["answer_type"] == "ternary" else {}),
+                    },
+                    {
+                        "value": "no" if ind["answer_type"] == "ternary" else "not-applicable",
+                        "until": f"{year}-06-01",
+                        "note": "Before the law.",
+                    },
+                ],
+            )
             items.append(answer)
         total += len(items)
         (root / "answers" / f"{code.lower()}.yml").write_text(
-            yaml.safe_dump({"country": code, "answers": items}, sort_keys=False), encoding="utf-8")
+            yaml.safe_dump({"country": code, "answers": items}, sort_keys=False), encoding="utf-8"
+        )
     return total
 
 
-def make_compare_corpus(dest: Path, laws: int = 100_000, countries: int = 200, per_area: int = 12,
-                        seed: int = 1) -> Path:
+def make_compare_corpus(dest: Path, laws: int = 100_000, countries: int = 200, per_area: int = 12, seed: int = 1) -> Path:
     root = dest / "laws"
     if root.exists():
         shutil.rmtree(root)

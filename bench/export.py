@@ -27,8 +27,14 @@ from pathlib import Path
 from bench.run import OUT, measure
 from bench.synthetic import make_corpus
 
-GIT_ENV = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org", "GIT_COMMITTER_NAME": "Bench",
-           "GIT_COMMITTER_EMAIL": "bench@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.org",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
 
 
 def git(repo: Path, *args: str) -> None:
@@ -90,8 +96,10 @@ def main() -> None:
     print(f"{r['records']:,} law records; database {r['db_mb']:.0f} MB (built in {r['build_s']:.1f} s)")
     print(f"{'what':<42} {'seconds':>8} {'peak MB':>8} {'output MB':>10}")
     for fmt in ("all", "datapackage", "atom", "atr"):
-        print(f"{'lawrepo export --format ' + fmt:<42} {r[f'export_{fmt}_s']:>8.1f} {r[f'export_{fmt}_mb']:>8.0f} "
-              f"{r[f'export_{fmt}_out_mb']:>10.1f}")
+        print(
+            f"{'lawrepo export --format ' + fmt:<42} {r[f'export_{fmt}_s']:>8.1f} {r[f'export_{fmt}_mb']:>8.0f} "
+            f"{r[f'export_{fmt}_out_mb']:>10.1f}"
+        )
     for label in ("git", "record"):
         print(f"{'record_times (' + label + ')':<42} {r[f'times_{label}_s']:>8.1f} {r[f'times_{label}_mb']:>8.0f}")
     args.work.mkdir(parents=True, exist_ok=True)

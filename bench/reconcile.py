@@ -28,6 +28,7 @@ from pathlib import Path
 
 from bench.run import OUT, ROOT, lawrepo, measure
 from bench.synthetic import make_corpus
+from ingest.build import peer_tables
 from ingest.build import peers as reconcile
 from ingest.records import yamlsafe
 
@@ -47,9 +48,22 @@ def run(n: int, repeat: int, work: Path) -> dict[str, float | int | str]:
     db = work / "laws.db"
     build_s, build_mb = measure(lawrepo("build", "--full", "--laws", str(laws), "--db", str(db)), work)
     data = inputs()
-    cmd = [sys.executable, "-m", "ingest.cli_reconcile", "unctad", "--data", str(data / "data.csv"),
-           "--links", str(data / "document_links.json"), "--db", str(db), "--laws", str(laws),
-           "--report", str(work / "unctad.md")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "ingest.cli_reconcile",
+        "unctad",
+        "--data",
+        str(data / "data.csv"),
+        "--links",
+        str(data / "document_links.json"),
+        "--db",
+        str(db),
+        "--laws",
+        str(laws),
+        "--report",
+        str(work / "unctad.md"),
+    ]
     runs = [measure(cmd, work) for _ in range(repeat)]
     command_s = statistics.median(s for s, _ in runs)
     command_mb = max(mb for _, mb in runs)
@@ -65,14 +79,20 @@ def run(n: int, repeat: int, work: Path) -> dict[str, float | int | str]:
     shutil.copyfile(db, copy)
     with closing(sqlite3.connect(copy, isolation_level=None)) as conn:
         start = time.perf_counter()
-        reconcile.write_tables(conn, snap)
+        peer_tables.write_tables(conn, snap)
         tables_s = time.perf_counter() - start
     return {
-        "laws": n, "inputs": str(data), "member_states": len(snap["countries"]),
+        "laws": n,
+        "inputs": str(data),
+        "member_states": len(snap["countries"]),
         "documents": sum(len(a["links"]) for c in snap["countries"] for a in c["areas"]),
-        "disagreements": len(result.disagreements), "build_s": build_s, "build_mb": build_mb,
-        "command_s": command_s, "command_peak_mb": command_mb,
-        "reconcile_s": statistics.median(times), "write_tables_s": tables_s,
+        "disagreements": len(result.disagreements),
+        "build_s": build_s,
+        "build_mb": build_mb,
+        "command_s": command_s,
+        "command_peak_mb": command_mb,
+        "reconcile_s": statistics.median(times),
+        "write_tables_s": tables_s,
     }
 
 
@@ -83,8 +103,10 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=OUT / "reconcile", help="working folder (replaced)")
     args = parser.parse_args()
     fig = run(args.laws, args.repeat, args.work)
-    print(f"Reconciliation with the UNCTAD tracker at {fig['laws']:,} laws "
-          f"({fig['member_states']} member states, {fig['documents']} documents; inputs: {fig['inputs']})")
+    print(
+        f"Reconciliation with the UNCTAD tracker at {fig['laws']:,} laws "
+        f"({fig['member_states']} member states, {fig['documents']} documents; inputs: {fig['inputs']})"
+    )
     print(f"  build (--full)                  {fig['build_s']:8.2f} s   peak {fig['build_mb']:7.1f} MB")
     print(f"  lawrepo reconcile unctad        {fig['command_s']:8.2f} s   peak {fig['command_peak_mb']:7.1f} MB")
     print(f"  reconcile() alone               {fig['reconcile_s']:8.2f} s")

@@ -108,12 +108,19 @@ def bench_size(n: int, work: Path) -> dict[str, float]:
     row = sqlite3.connect(db).execute("SELECT short_title FROM laws WHERE id = 'th-synthetic-law-8'").fetchone()
     assert row == ("SA 8 edited",), row
     return {
-        "records": n, "kb_per_record": size_kb, "generate_s": gen,
-        "floor_s": floor_s, "floor_mb": floor_mb,
-        "validate_s": val_s, "validate_mb": val_mb,
-        "build_s": build_s, "build_mb": build_mb, "records_per_s": n / build_s,
+        "records": n,
+        "kb_per_record": size_kb,
+        "generate_s": gen,
+        "floor_s": floor_s,
+        "floor_mb": floor_mb,
+        "validate_s": val_s,
+        "validate_mb": val_mb,
+        "build_s": build_s,
+        "build_mb": build_mb,
+        "records_per_s": n / build_s,
         "ratio_to_floor": build_s / floor_s,
-        "edit_one_s": edit_s, "edit_one_mb": edit_mb,
+        "edit_one_s": edit_s,
+        "edit_one_mb": edit_mb,
         "db_mb": db.stat().st_size / 1e6,
     }
 
@@ -165,8 +172,7 @@ def latency(url: str, requests: int, clients: int) -> dict[str, float]:
     for th in threads:
         th.join()
     times.sort()
-    return {"median_ms": statistics.median(times), "p99_ms": times[min(len(times) - 1, int(len(times) * 0.99))],
-            "n": len(times)}
+    return {"median_ms": statistics.median(times), "p99_ms": times[min(len(times) - 1, int(len(times) * 0.99))], "n": len(times)}
 
 
 def bench_serving(db: Path, requests: int, clients: int) -> dict[str, dict[str, float]]:
@@ -179,12 +185,24 @@ def bench_serving(db: Path, requests: int, clients: int) -> dict[str, dict[str, 
     conn.commit()
     conn.close()
     ours_port, bare_port = free_port(), free_port()
-    ours = start(datasette_args(ROOT, db, ensure_inspect_file(db), "127.0.0.1", ours_port),
-                 f"http://127.0.0.1:{ours_port}/")
+    ours = start(datasette_args(ROOT, db, ensure_inspect_file(db), "127.0.0.1", ours_port), f"http://127.0.0.1:{ours_port}/")
     bare_inspect = work / "bare-inspect.json"
     subprocess.run([sys.executable, "-m", "datasette", "inspect", str(bare), "--inspect-file", str(bare_inspect)], check=True)
-    plain = start([sys.executable, "-m", "datasette", "serve", "-i", str(bare), "--inspect-file", str(bare_inspect),
-                   "--port", str(bare_port)], f"http://127.0.0.1:{bare_port}/")
+    plain = start(
+        [
+            sys.executable,
+            "-m",
+            "datasette",
+            "serve",
+            "-i",
+            str(bare),
+            "--inspect-file",
+            str(bare_inspect),
+            "--port",
+            str(bare_port),
+        ],
+        f"http://127.0.0.1:{bare_port}/",
+    )
     try:
         hit = sqlite3.connect(db).execute("SELECT number FROM laws WHERE id = 'vn-synthetic-law-54321'").fetchone()
         term = hit[0].split("/")[0] if hit else "8"
@@ -220,21 +238,27 @@ def main() -> None:
         rows.append(r)
         print(f"  {n:>7,} records done ({r['kb_per_record']:.1f} KB each)", flush=True)
     print()
-    head = (f"{'records':>8} {'floor s':>8} {'validate s':>10} {'build s':>8} {'rec/s':>7} {'build/floor':>11} "
-            f"{'peak MB':>8} {'floor MB':>8} {'DB MB':>7} {'edit-one s':>10} {'us/rec':>7}")
+    head = (
+        f"{'records':>8} {'floor s':>8} {'validate s':>10} {'build s':>8} {'rec/s':>7} {'build/floor':>11} "
+        f"{'peak MB':>8} {'floor MB':>8} {'DB MB':>7} {'edit-one s':>10} {'us/rec':>7}"
+    )
     print("Validate and build (build = validate + write; floor = C-loader parse + one executemany)")
     print(head)
     for r in rows:
-        print(f"{r['records']:>8,} {r['floor_s']:>8.1f} {r['validate_s']:>10.1f} {r['build_s']:>8.1f} "
-              f"{r['records_per_s']:>7,.0f} {r['ratio_to_floor']:>11.2f} {r['build_mb']:>8.0f} {r['floor_mb']:>8.0f} "
-              f"{r['db_mb']:>7.1f} {r['edit_one_s']:>10.2f} {r['build_s'] / r['records'] * 1e6:>7.0f}")
+        print(
+            f"{r['records']:>8,} {r['floor_s']:>8.1f} {r['validate_s']:>10.1f} {r['build_s']:>8.1f} "
+            f"{r['records_per_s']:>7,.0f} {r['ratio_to_floor']:>11.2f} {r['build_mb']:>8.0f} {r['floor_mb']:>8.0f} "
+            f"{r['db_mb']:>7.1f} {r['edit_one_s']:>10.2f} {r['build_s'] / r['records'] * 1e6:>7.0f}"
+        )
     serving = bench_serving(args.work / f"n{sizes[-1]}" / "laws.db", args.requests, args.clients)
     print()
     print(f"Serving {sizes[-1]:,} records as `lawrepo serve` does ({args.clients} client(s), {args.requests} requests each)")
     base = next(iter(serving.values()))["median_ms"]
     for name, s in serving.items():
-        print(f"  {name:<36} median {s['median_ms']:7.1f} ms   p99 {s['p99_ms']:7.1f} ms   "
-              f"median ratio to bare table {s['median_ms'] / base:5.2f}")
+        print(
+            f"  {name:<36} median {s['median_ms']:7.1f} ms   p99 {s['p99_ms']:7.1f} ms   "
+            f"median ratio to bare table {s['median_ms'] / base:5.2f}"
+        )
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps({"sizes": rows, "serving": serving}, indent=2))
 

@@ -30,10 +30,34 @@ LOCAL = {
     "TL": ("pt", "Regime Jurídico do Comércio Eletrónico {n}"),
 }
 WORDS = [
-    "electronic", "record", "contract", "signature", "consumer", "platform", "merchant", "data", "subject",
-    "controller", "processor", "breach", "notification", "authority", "licence", "registration",
-    "intermediary", "liability", "disclosure", "cooling-off", "refund", "complaint", "cross-border",
-    "transfer", "consent", "retention", "security", "certificate",
+    "electronic",
+    "record",
+    "contract",
+    "signature",
+    "consumer",
+    "platform",
+    "merchant",
+    "data",
+    "subject",
+    "controller",
+    "processor",
+    "breach",
+    "notification",
+    "authority",
+    "licence",
+    "registration",
+    "intermediary",
+    "liability",
+    "disclosure",
+    "cooling-off",
+    "refund",
+    "complaint",
+    "cross-border",
+    "transfer",
+    "consent",
+    "retention",
+    "security",
+    "certificate",
 ]
 
 TEMPLATE = """\
@@ -79,8 +103,9 @@ def _sentence(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
 
-def law_text(i: int, rng: random.Random, *, successor_of: str | None = None, replaced: bool = False,
-             countries: list[str] = COUNTRIES) -> tuple[str, str, str]:
+def law_text(
+    i: int, rng: random.Random, *, successor_of: str | None = None, replaced: bool = False, countries: list[str] = COUNTRIES
+) -> tuple[str, str, str]:
     """(country code, file slug, YAML text) of synthetic record number `i`."""
     cc = countries[i % len(countries)]
     year = law_year(i)
@@ -96,13 +121,27 @@ def law_text(i: int, rng: random.Random, *, successor_of: str | None = None, rep
     status = "superseded" if replaced else "in-force"
     repealed = f"  repealed: {year + 1}-12-31\n" if replaced else ""
     text = TEMPLATE.format(
-        id=f"{cc.lower()}-{slug}", cc=cc, cc_lower=cc.lower(), i=i,
-        title=f"{_sentence(rng, 3)[:-1]} Act {year} No {i}", lang=lang, local=local.format(n=i),
-        short=f"SA {i}", itype=rng.choice(["act", "law", "decree", "regulations"]), number=f"{i}/{year}",
-        adopted=f"{year}-03-{1 + i % 28:02d}", promulgated=f"{year}-04-{1 + i % 28:02d}",
-        in_force=f"{year}-06-01", repealed=repealed, status=status, areas=", ".join(areas),
-        relations=relations, agency=rng.choice(["Commerce", "Justice", "Digital Economy", "Trade"]),
-        summary=" ".join(_sentence(rng, 14) for _ in range(4)), provisions=provisions, month=1 + i % 12,
+        id=f"{cc.lower()}-{slug}",
+        cc=cc,
+        cc_lower=cc.lower(),
+        i=i,
+        title=f"{_sentence(rng, 3)[:-1]} Act {year} No {i}",
+        lang=lang,
+        local=local.format(n=i),
+        short=f"SA {i}",
+        itype=rng.choice(["act", "law", "decree", "regulations"]),
+        number=f"{i}/{year}",
+        adopted=f"{year}-03-{1 + i % 28:02d}",
+        promulgated=f"{year}-04-{1 + i % 28:02d}",
+        in_force=f"{year}-06-01",
+        repealed=repealed,
+        status=status,
+        areas=", ".join(areas),
+        relations=relations,
+        agency=rng.choice(["Commerce", "Justice", "Digital Economy", "Trade"]),
+        summary=" ".join(_sentence(rng, 14) for _ in range(4)),
+        provisions=provisions,
+        month=1 + i % 12,
     )
     return cc.lower(), slug, text
 
@@ -122,8 +161,7 @@ def make_corpus(dest: Path, n: int, seed: int = 1) -> Path:
     for src in sorted((ROOT / "laws" / "countries").glob("*.yml")):
         profile = yaml.safe_load(src.read_text(encoding="utf-8"))
         profile["coverage"] = [
-            {"area": a, "status": "partial", "note": "Synthetic corpus.", "sources": [{"citation": "synthetic"}]}
-            for a in AREAS
+            {"area": a, "status": "partial", "note": "Synthetic corpus.", "sources": [{"citation": "synthetic"}]} for a in AREAS
         ]
         (root / "countries" / src.name).write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
     rng = random.Random(seed)

@@ -33,11 +33,8 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-
-
 def _csv(rows: list[dict[str, Any]]) -> str:
     return to_csv(rows)
-
 
 
 def _format(request: Any) -> str:
@@ -51,15 +48,30 @@ def _links(request: Any, base: str) -> dict[str, str]:
     return {"json": f"{base}.json{suffix}", "csv": f"{base}.csv{suffix}", "html": f"{base}{suffix}"}
 
 
-async def _respond(datasette: Any, request: Any, template: str, base: str, load: Callable[[Any], dict[str, Any]],
-                   rows: Callable[[dict[str, Any]], list[dict[str, Any]]], extra: dict[str, Any] | None = None) -> Response:
+async def _respond(
+    datasette: Any,
+    request: Any,
+    template: str,
+    base: str,
+    load: Callable[[Any], dict[str, Any]],
+    rows: Callable[[dict[str, Any]], list[dict[str, Any]]],
+    extra: dict[str, Any] | None = None,
+) -> Response:
     db = datasette.get_database(DATABASE)
-    return await page_cache.serve(db, request, today().isoformat(),
-                                  lambda: _render(datasette, request, template, base, load, rows, extra))
+    return await page_cache.serve(
+        db, request, today().isoformat(), lambda: _render(datasette, request, template, base, load, rows, extra)
+    )
 
 
-async def _render(datasette: Any, request: Any, template: str, base: str, load: Callable[[Any], dict[str, Any]],
-                  rows: Callable[[dict[str, Any]], list[dict[str, Any]]], extra: dict[str, Any] | None) -> Response:
+async def _render(
+    datasette: Any,
+    request: Any,
+    template: str,
+    base: str,
+    load: Callable[[Any], dict[str, Any]],
+    rows: Callable[[dict[str, Any]], list[dict[str, Any]]],
+    extra: dict[str, Any] | None,
+) -> Response:
     fmt = _format(request)
     if fmt not in ("html", "json", "csv") and not (fmt == "svg" and template == "progress.html"):
         raise NotFound(f"No {fmt} format for this page")
@@ -74,16 +86,21 @@ async def _render(datasette: Any, request: Any, template: str, base: str, load: 
     if error:
         if fmt == "html":
             html = await datasette.render_template(
-                template, {"data": None, "error": error, "links": None, **(extra or {})}, request=request)
+                template, {"data": None, "error": error, "links": None, **(extra or {})}, request=request
+            )
             return Response.html(html, status=400)
-        return Response.json({"ok": False, "error": error}, status=400) if fmt == "json" else \
-            Response.text(error + "\n", status=400)
+        return (
+            Response.json({"ok": False, "error": error}, status=400) if fmt == "json" else Response.text(error + "\n", status=400)
+        )
     assert data is not None
     if fmt == "json":
         return Response.json({"ok": True, **data})
     if fmt == "csv":
-        return Response(_csv(rows(data)), content_type="text/csv; charset=utf-8",
-                        headers={"content-disposition": f'inline; filename="{base.strip("/").replace("/", "-")}.csv"'})
+        return Response(
+            _csv(rows(data)),
+            content_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'inline; filename="{base.strip("/").replace("/", "-")}.csv"'},
+        )
     if fmt == "svg":
         return Response(progress_chart.render(data), content_type="image/svg+xml; charset=utf-8")
     context = {"data": data, "error": None, "links": _links(request, datasette.urls.path(base)), **(extra or {})}
@@ -99,6 +116,7 @@ def _as_of(request: Any) -> str | None:
 async def overview_view(datasette: Any, request: Any) -> Response:
     def load(conn: Any) -> dict[str, Any]:
         return compare.overview(conn, _as_of(request), today())
+
     return await _respond(datasette, request, "compare.html", "/compare", load, compare.overview_rows)
 
 
@@ -107,6 +125,7 @@ async def area_view(datasette: Any, request: Any) -> Response:
 
     def load(conn: Any) -> dict[str, Any]:
         return compare.area_matrix(conn, area, _as_of(request), today())
+
     return await _respond(datasette, request, "compare_area.html", f"/compare/{area}", load, compare.area_matrix_rows)
 
 
@@ -119,12 +138,19 @@ async def side_by_side_view(datasette: Any, request: Any) -> Response:
         return compare.side_by_side(conn, codes, area, _as_of(request), today(), differences_only=diff)
 
     db = datasette.get_database(DATABASE)
-    choices = {"all_countries": await db.execute_fn(compare.countries),
-               "all_areas": await db.execute_fn(lambda conn: compare.areas(conn, with_indicators=True)),
-               "picked": [c.upper() for v in request.args.getlist("countries") + request.args.getlist("c")
-                          for c in v.replace(" ", ",").split(",") if c]}
-    return await _respond(datasette, request, "side_by_side.html", "/side-by-side", load, compare.side_by_side_rows,
-                          extra=choices)
+    choices = {
+        "all_countries": await db.execute_fn(compare.countries),
+        "all_areas": await db.execute_fn(lambda conn: compare.areas(conn, with_indicators=True)),
+        "picked": [
+            c.upper()
+            for v in request.args.getlist("countries") + request.args.getlist("c")
+            for c in v.replace(" ", ",").split(",")
+            if c
+        ],
+    }
+    return await _respond(
+        datasette, request, "side_by_side.html", "/side-by-side", load, compare.side_by_side_rows, extra=choices
+    )
 
 
 async def country_view(datasette: Any, request: Any) -> Response:
@@ -132,18 +158,21 @@ async def country_view(datasette: Any, request: Any) -> Response:
 
     def load(conn: Any) -> dict[str, Any]:
         return country.country_profile(conn, code, today())
+
     return await _respond(datasette, request, "country.html", f"/country/{code}", load, country.country_rows)
 
 
 async def progress_view(datasette: Any, request: Any) -> Response:
     def load(conn: Any) -> dict[str, Any]:
         return country.progress(conn, today())
+
     return await _respond(datasette, request, "progress.html", "/progress", load, country.progress_rows)
 
 
 async def codebook_view(datasette: Any, request: Any) -> Response:
     def load(conn: Any) -> dict[str, Any]:
         return country.codebook(conn)
+
     return await _respond(datasette, request, "codebook.html", "/codebook", load, country.codebook_rows)
 
 
@@ -151,7 +180,8 @@ async def codebook_view(datasette: Any, request: Any) -> Response:
 def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
     base = datasette.urls.path("").rstrip("/")
     env.filters["answer_cell"] = lambda cell, show_basis=True, show_since=False: compare_html.answer_cell(
-        cell, base, show_basis, show_since)
+        cell, base, show_basis, show_since
+    )
     env.filters["area_rows"] = lambda data: compare_html.area_rows(data, base)
     env.filters["overview_rows"] = lambda data: compare_html.overview_rows(data, base)
     env.filters["side_by_side_rows"] = lambda data: compare_html.side_by_side_rows(data, base)

@@ -53,8 +53,9 @@ async def site_meta(datasette: Any) -> dict[str, Any]:
         return _META[datasette]
     instance = await datasette.get_instance_metadata()
     database = await datasette.get_database_metadata(DATABASE)
-    meta: dict[str, Any] = {k: instance.get(k) or database.get(k)
-                            for k in ("title", "description", "license", "license_url", "source", "source_url")}
+    meta: dict[str, Any] = {
+        k: instance.get(k) or database.get(k) for k in ("title", "description", "license", "license_url", "source", "source_url")
+    }
     db = datasette.get_database(DATABASE)
     tables: dict[str, Any] = {}
     for table in await db.table_names():
@@ -88,8 +89,7 @@ def _stream(db: Any, make: Callable[[sqlite3.Connection], Iterator[str]], conten
         finally:
             conn.close()
 
-    return AsgiStream(send, content_type=content_type,
-                      headers={"content-disposition": f'inline; filename="{filename}"'})
+    return AsgiStream(send, content_type=content_type, headers={"content-disposition": f'inline; filename="{filename}"'})
 
 
 async def _check_table(db: Any, table: str) -> None:
@@ -133,10 +133,17 @@ async def page(datasette: Any, request: Any) -> Response:
     meta = await site_meta(datasette)
     names = await db.execute_fn(export_datapackage.content_tables)
     counts = await db.table_counts(limit=100)
-    tables = [{"name": t, "description": (meta["tables"].get(t) or {}).get("description") or "", "rows": counts.get(t)}
-              for t in names]
-    context = {"tables": tables, "atr_file": export_atr.FILE, "atr_columns": export_atr.COLUMNS,
-               "feed_limit": export_atom.LIMIT, "license": meta.get("license"), "license_url": meta.get("license_url")}
+    tables = [
+        {"name": t, "description": (meta["tables"].get(t) or {}).get("description") or "", "rows": counts.get(t)} for t in names
+    ]
+    context = {
+        "tables": tables,
+        "atr_file": export_atr.FILE,
+        "atr_columns": export_atr.COLUMNS,
+        "feed_limit": export_atom.LIMIT,
+        "license": meta.get("license"),
+        "license_url": meta.get("license_url"),
+    }
     return Response.html(await datasette.render_template("exports.html", context, request=request))
 
 

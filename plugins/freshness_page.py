@@ -30,7 +30,6 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     return to_csv(rows)
 
 
-
 async def freshness_view(datasette: Any, request: Any) -> Response:
     fmt = (request.url_vars.get("ext") or "").lstrip(".") or request.args.get("_format") or "html"
     if fmt not in ("html", "json", "csv"):
@@ -43,12 +42,14 @@ async def freshness_view(datasette: Any, request: Any) -> Response:
         if fmt == "json":
             return Response.json({"ok": True, **data})
         if fmt == "csv":
-            return Response(_csv(freshness.cell_rows(data)), content_type="text/csv; charset=utf-8",
-                            headers={"content-disposition": 'inline; filename="freshness.csv"'})
+            return Response(
+                _csv(freshness.cell_rows(data)),
+                content_type="text/csv; charset=utf-8",
+                headers={"content-disposition": 'inline; filename="freshness.csv"'},
+            )
         base = datasette.urls.path("/freshness")
         links = {"json": f"{base}.json", "csv": f"{base}.csv", "html": base}
-        return Response.html(await datasette.render_template("freshness.html", {"data": data, "links": links},
-                                                             request=request))
+        return Response.html(await datasette.render_template("freshness.html", {"data": data, "links": links}, request=request))
 
     return await page_cache.serve(db, request, day.isoformat(), render)
 

@@ -35,8 +35,7 @@ class LinkedFacet(Facet):
             source = f"select {value} as value from {table}"
         else:
             source = f"select {value} as value from {table} where {key} in (select {pk} from ({self.sql}))"
-        return (f"select value, count(*) as count from ({source}) group by value "
-                f"order by count desc, value limit {size + 1}")
+        return f"select value, count(*) as count from ({source}) group by value order by count desc, value limit {size + 1}"
 
     async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
         results: list[dict[str, Any]] = []
@@ -49,8 +48,13 @@ class LinkedFacet(Facet):
             if not config:
                 continue  # not a linked column: nothing to count
             try:
-                rows = await self.ds.execute(self.database, self.facet_sql(config, size), self.params,
-                                             truncate=False, custom_time_limit=self.ds.setting("facet_time_limit_ms"))
+                rows = await self.ds.execute(
+                    self.database,
+                    self.facet_sql(config, size),
+                    self.params,
+                    truncate=False,
+                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                )
             except QueryInterrupted:
                 timed_out.append(column)
                 continue
@@ -61,11 +65,25 @@ class LinkedFacet(Facet):
                 arg = {f"{column}__arraycontains": value}
                 selected = (f"{column}__arraycontains", value) in pairs
                 path = path_with_removed_args(self.request, arg) if selected else path_with_added_args(self.request, arg)
-                values.append({"value": value, "label": value, "count": row["count"],
-                               "toggle_url": self.ds.absolute_url(self.request, path), "selected": selected})
-            results.append({"name": column, "type": self.type, "results": values, "hideable": item["source"] != "metadata",
-                            "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_linked": column})),
-                            "truncated": len(rows) > size})
+                values.append(
+                    {
+                        "value": value,
+                        "label": value,
+                        "count": row["count"],
+                        "toggle_url": self.ds.absolute_url(self.request, path),
+                        "selected": selected,
+                    }
+                )
+            results.append(
+                {
+                    "name": column,
+                    "type": self.type,
+                    "results": values,
+                    "hideable": item["source"] != "metadata",
+                    "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_linked": column})),
+                    "truncated": len(rows) > size,
+                }
+            )
         return results, timed_out
 
 

@@ -17,8 +17,20 @@ from ingest.common.csvtext import to_csv
 DATABASE = "laws"
 PEER = "unctad"
 BASE = f"/reconcile/{PEER}"
-CSV_COLUMNS = ("country", "country_name", "unctad_area", "areas", "kind", "kind_label", "their_status", "their_title",
-               "their_url", "law_ids", "match", "reason")
+CSV_COLUMNS = (
+    "country",
+    "country_name",
+    "unctad_area",
+    "areas",
+    "kind",
+    "kind_label",
+    "their_status",
+    "their_title",
+    "their_url",
+    "law_ids",
+    "match",
+    "reason",
+)
 
 
 def _rows(conn: Any, sql: str, params: Any = ()) -> list[dict[str, Any]]:
@@ -37,19 +49,29 @@ def load(conn: Any, peer: str = PEER) -> dict[str, Any]:
         return {"recorded": False, "peer": peer}
     snapshot = snapshots[0]
     snapshot["files"] = json.loads(snapshot["files"])
-    labels = {**dict(conn.execute("SELECT code, label FROM coverage_statuses")),
-              **dict(conn.execute("SELECT code, label FROM statuses"))}
+    labels = {
+        **dict(conn.execute("SELECT code, label FROM coverage_statuses")),
+        **dict(conn.execute("SELECT code, label FROM statuses")),
+    }
     areas = dict(conn.execute("SELECT code, label FROM areas"))
-    kinds = _rows(conn, """SELECT k.code, k.label, k.description, count(d.kind) AS count FROM peer_disagreement_kinds k
+    kinds = _rows(
+        conn,
+        """SELECT k.code, k.label, k.description, count(d.kind) AS count FROM peer_disagreement_kinds k
                            LEFT JOIN peer_disagreements d ON d.kind = k.code AND d.peer = ?
-                           GROUP BY k.code ORDER BY k.position""", (peer,))
+                           GROUP BY k.code ORDER BY k.position""",
+        (peer,),
+    )
     kind_labels = {k["code"]: k["label"] for k in kinds}
     titles: dict[str, str] = {}
     countries: dict[str, dict[str, Any]] = {}
-    for s in _rows(conn, """SELECT s.*, c.name, coalesce(l.short_title, l.title) AS our_law_title, l.year AS our_law_year
+    for s in _rows(
+        conn,
+        """SELECT s.*, c.name, coalesce(l.short_title, l.title) AS our_law_title, l.year AS our_law_year
                             FROM peer_status s JOIN countries c ON c.code = s.country
                             LEFT JOIN laws l ON l.id = s.our_law_id
-                            WHERE s.peer = ? ORDER BY c.name, s.rowid""", (peer,)):
+                            WHERE s.peer = ? ORDER BY c.name, s.rowid""",
+        (peer,),
+    ):
         name = s.pop("name")
         country = countries.setdefault(s["country"], {"code": s["country"], "name": name, "cells": [], "disagreements": []})
         s["area_label"] = areas.get(s["area"], s["area"])
@@ -59,9 +81,10 @@ def load(conn: Any, peer: str = PEER) -> dict[str, Any]:
     rows = _rows(conn, "SELECT * FROM peer_disagreements WHERE peer = ? ORDER BY position", (peer,))
     ids = sorted({i for d in rows for i in json.loads(d["law_ids"])})
     for i in range(0, len(ids), 500):
-        part = ids[i:i + 500]
-        titles.update(conn.execute(f"SELECT id, coalesce(short_title, title) FROM laws WHERE id IN "
-                                   f"({','.join('?' * len(part))})", part))
+        part = ids[i : i + 500]
+        titles.update(
+            conn.execute(f"SELECT id, coalesce(short_title, title) FROM laws WHERE id IN ({','.join('?' * len(part))})", part)
+        )
     for d in rows:
         d["law_ids"] = json.loads(d["law_ids"])
         d["laws"] = [{"id": i, "title": titles.get(i, i)} for i in d["law_ids"]]
@@ -69,8 +92,14 @@ def load(conn: Any, peer: str = PEER) -> dict[str, Any]:
         d["their_href"] = d["their_url"] if (d["their_url"] or "").startswith(("http://", "https://")) else None
         if d["country"] in countries:
             countries[d["country"]]["disagreements"].append(d)
-    return {"recorded": True, "peer": peer, "snapshot": snapshot, "kinds": kinds, "total": len(rows),
-            "countries": list(countries.values())}
+    return {
+        "recorded": True,
+        "peer": peer,
+        "snapshot": snapshot,
+        "kinds": kinds,
+        "total": len(rows),
+        "countries": list(countries.values()),
+    }
 
 
 def csv_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -93,8 +122,11 @@ async def reconcile_view(datasette: Any, request: Any) -> Response:
     if fmt == "json":
         return Response.json({"ok": True, **data})
     if fmt == "csv":
-        return Response(_csv(csv_rows(data)), content_type="text/csv; charset=utf-8",
-                        headers={"content-disposition": f'inline; filename="reconcile-{PEER}.csv"'})
+        return Response(
+            _csv(csv_rows(data)),
+            content_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'inline; filename="reconcile-{PEER}.csv"'},
+        )
     base = datasette.urls.path(BASE)
     links = {"json": f"{base}.json", "csv": f"{base}.csv", "html": base}
     html = await datasette.render_template("reconcile.html", {"data": data, "links": links}, request=request)

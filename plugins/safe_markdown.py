@@ -55,8 +55,14 @@ def render_markdown_safely(text: str | None) -> Markup:
 def _render(text: str) -> Markup:
     """Rendering is a pure function of the text: cached, since the data never changes while served."""
     html = _converter().convert(text)
-    clean = nh3.clean(html, tags=set(ALLOWED_TAGS), attributes=ALLOWED_ATTRIBUTES, url_schemes=set(ALLOWED_PROTOCOLS),
-                      strip_comments=True, link_rel=LINK_REL)
+    clean = nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=set(ALLOWED_PROTOCOLS),
+        strip_comments=True,
+        link_rel=LINK_REL,
+    )
     clean = clean.replace("<p></p>", "").strip()
     return Markup(f'<div class="markdown">{clean}</div>')
 

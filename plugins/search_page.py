@@ -75,10 +75,12 @@ async def search(db: Any, q: str) -> list[dict[str, Any]]:
                 if (row["id"], row["matched"]) not in seen_titles:
                     seen_titles.add((row["id"], row["matched"]))
                     hits.setdefault(row["id"], {"id": row["id"], "matched_titles": [], "matched_provisions": []})[
-                        "matched_titles"].append({"lang": row["lang"], "title": row["matched"]})
+                        "matched_titles"
+                    ].append({"lang": row["lang"], "title": row["matched"]})
     for row in (await db.execute(PROVISION_SQL, {"q": escape_fts(q), "limit": LIMIT})).dicts():
         hits.setdefault(row["id"], {"id": row["id"], "matched_titles": [], "matched_provisions": []})[
-            "matched_provisions"].append({"ref": row["ref"], "heading": row["heading"]})
+            "matched_provisions"
+        ].append({"ref": row["ref"], "heading": row["heading"]})
     missing = [i for i, h in hits.items() if "title" not in h]
     if missing:
         for row in (await db.execute(LAWS_BY_ID, {"ids": json.dumps(missing)})).dicts():
@@ -91,8 +93,7 @@ async def search_view(datasette: Any, request: Any) -> Response:
     results = await search(datasette.get_database(DATABASE), q)
     if request.args.get("_format") == "json":
         return Response.json({"q": q, "results": results})
-    return Response.html(await datasette.render_template(
-        "search.html", {"q": q, "results": results}, request=request))
+    return Response.html(await datasette.render_template("search.html", {"q": q, "results": results}, request=request))
 
 
 @hookimpl

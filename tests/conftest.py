@@ -36,7 +36,6 @@ def laws_copy(tmp_path) -> Path:
     return dst
 
 
-
 @pytest.fixture(scope="session")
 def compare_db(tmp_path_factory) -> Path:
     """The shipped records with known answers for Thailand and the Philippines
@@ -60,7 +59,8 @@ def browser():
         pytest.skip(f"{CHROMIUM} is not installed")
     sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     with sync_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM),
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        instance = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         yield instance
         instance.close()

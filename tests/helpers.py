@@ -80,11 +80,17 @@ def make_root(tmp: Path, coverage: list[dict[str, Any]] | None = None) -> Path:
     (root / "countries").mkdir()
     if coverage is None:
         # 'partial' may stand beside a law in force, so records can come and go
-        coverage = [{"area": a, "status": "partial", "note": "Sectoral rules only.", "sources": [{"citation": "test"}]}
-                    for a in AREAS]
+        coverage = [
+            {"area": a, "status": "partial", "note": "Sectoral rules only.", "sources": [{"citation": "test"}]} for a in AREAS
+        ]
     profile = {
-        "code": "SG", "name": "Singapore", "iso3": "SGP", "m49": "702", "asean_member_since": "1967-08-08",
-        "official_languages": ["en"], "coverage": coverage,
+        "code": "SG",
+        "name": "Singapore",
+        "iso3": "SGP",
+        "m49": "702",
+        "asean_member_since": "1967-08-08",
+        "official_languages": ["en"],
+        "coverage": coverage,
         "provenance": {"sources": [{"citation": "test"}], "verification": "unverified", "evidence": "seen"},
     }
     write(root / "countries" / "sg.yml", profile)
@@ -106,10 +112,11 @@ def write_law(root: Path, rec: dict[str, Any]) -> Path:
 # --------------------------------------------------------------------------
 # the site
 
+
 def serve_options(db_path: Path) -> dict[str, Any]:
     """The options of the `lawrepo serve` command line (ingest.site.datasette_args)."""
     args = datasette_args(ROOT, db_path, ensure_inspect_file(db_path), "127.0.0.1", 8001)
-    args = args[args.index("serve") + 1:]
+    args = args[args.index("serve") + 1 :]
     flags: dict[str, str] = {}
     for flag, value in zip(args[::2], args[1::2], strict=True):
         flags[flag] = value

@@ -23,11 +23,18 @@ LAW_ID = "sg-example-act-2010"
 
 
 BASE_ANSWER: dict[str, Any] = {
-    "indicator": "et-legal-recognition", "value": "yes", "since": "2010-07-01",
+    "indicator": "et-legal-recognition",
+    "value": "yes",
+    "since": "2010-07-01",
     "basis": [{"law": LAW_ID, "provision": "s 6"}],
     "note": "Records are not denied effect only because they are electronic.",
-    "verification": {"status": "unverified", "by": "Test editors", "on": "2026-11-01", "evidence": "seen",
-                     "sources": [{"citation": "A test source"}]},
+    "verification": {
+        "status": "unverified",
+        "by": "Test editors",
+        "on": "2026-11-01",
+        "evidence": "seen",
+        "sources": [{"citation": "A test source"}],
+    },
     "review": {"status": "draft"},
 }
 
@@ -50,44 +57,85 @@ def problems_for(root: Path, *answers: dict[str, Any], country: str = "SG", name
 
 
 def test_good_answers_pass(root: Path) -> None:
-    assert problems_for(root, good_answer(),
-                        good_answer(indicator="pdp-breach-deadline-hours", value="not-applicable", basis=None, since=None,
-                                    note="There is no PDP law."),
-                        good_answer(indicator="pdp-max-fine", value=1000000, currency="SGD", basis=[{"law": LAW_ID}]),
-                        good_answer(indicator="es-model", value="two-tier"),
-                        good_answer(indicator="et-ecc-party", basis=None, since=None, note="Party since 2010 (status table).")) == []
+    assert (
+        problems_for(
+            root,
+            good_answer(),
+            good_answer(
+                indicator="pdp-breach-deadline-hours", value="not-applicable", basis=None, since=None, note="There is no PDP law."
+            ),
+            good_answer(indicator="pdp-max-fine", value=1000000, currency="SGD", basis=[{"law": LAW_ID}]),
+            good_answer(indicator="es-model", value="two-tier"),
+            good_answer(indicator="et-ecc-party", basis=None, since=None, note="Party since 2010 (status table)."),
+        )
+        == []
+    )
 
 
-@pytest.mark.parametrize("answer, field, message", [
-    (good_answer(basis=[{"law": LAW_ID, "provision": "s 99"}]), "answers[0].basis[0].provision",
-     f"'s 99' is not a provision of {LAW_ID} (listed: s 6); add it to the provisions of"),
-    (good_answer(basis=[{"law": "sg-no-such-act-2000"}]), "answers[0].basis[0].law",
-     "no law record has the id 'sg-no-such-act-2000'"),
-    (good_answer(indicator="et-no-such-question"), "answers[0].indicator",
-     "no indicator of the codebook has the id 'et-no-such-question'"),
-    (good_answer(value="maybe"), "answers[0].value", "'maybe' is not an answer to a yes/no question"),
-    (good_answer(indicator="pdp-breach-deadline-hours", value="yes"), "answers[0].value", "'yes' is not a number"),
-    (good_answer(indicator="pdp-max-fine", value=100), "answers[0].value", "needs its currency"),
-    (good_answer(indicator="pdp-breach-deadline-hours", value=72, currency="SGD"), "answers[0].value",
-     "a currency is given but the answer is a number of hours"),
-    (good_answer(indicator="es-model", value="two-tiered"), "answers[0].value",
-     "'two-tiered' is not one of the options: minimalist, two-tier, prescriptive"),
-    (good_answer(basis=None), "answers[0].basis", "is required for the answer 'yes'"),
-    (good_answer(value="unknown", basis=None, note=None), "answers[0].note", "must say what is missing"),
-    (good_answer(basis=[{"law": LAW_ID}], note=None), "answers[0].note", "must say that the provision of"),
-    (good_answer(since="2009-01-01"), "answers[0].since", f"2009-01-01 is before {LAW_ID} came into force (2010-07-01)"),
-    (good_answer(since="2010-02-30"), "answers[0].since", "is not a real calendar date"),
-    (good_answer(history=[{"value": "no", "since": "2011-01-01", "until": "2010-01-01", "note": "x"}]),
-     "answers[0].history[0].until", "is not after since (2011-01-01)"),
-    (good_answer(history=[{"value": "no", "until": "2011-01-01", "note": "x"}]),
-     "answers[0].history[0].until", "overlaps the newer answer, which holds since 2010-07-01"),
-    (good_answer(history=[{"value": "partial", "since": "2005-01-01", "until": "2008-01-01", "note": "x", "basis": [{"law": LAW_ID}]},
-                          {"value": "no", "until": "2009-01-01", "note": "y"}]),
-     "answers[0].history[1].until", "list history newest first"),
-    (good_answer(verification={"status": "checked-official-text", "by": "x", "on": "2026-11-01", "evidence": "recalled"}),
-     "answers[0].verification.status", "must be 'unverified' while the evidence is 'recalled'"),
-    (good_answer(review={"status": "disputed"}), "answers[0].review.dispute", "the required field 'dispute' is missing"),
-])
+@pytest.mark.parametrize(
+    "answer, field, message",
+    [
+        (
+            good_answer(basis=[{"law": LAW_ID, "provision": "s 99"}]),
+            "answers[0].basis[0].provision",
+            f"'s 99' is not a provision of {LAW_ID} (listed: s 6); add it to the provisions of",
+        ),
+        (
+            good_answer(basis=[{"law": "sg-no-such-act-2000"}]),
+            "answers[0].basis[0].law",
+            "no law record has the id 'sg-no-such-act-2000'",
+        ),
+        (
+            good_answer(indicator="et-no-such-question"),
+            "answers[0].indicator",
+            "no indicator of the codebook has the id 'et-no-such-question'",
+        ),
+        (good_answer(value="maybe"), "answers[0].value", "'maybe' is not an answer to a yes/no question"),
+        (good_answer(indicator="pdp-breach-deadline-hours", value="yes"), "answers[0].value", "'yes' is not a number"),
+        (good_answer(indicator="pdp-max-fine", value=100), "answers[0].value", "needs its currency"),
+        (
+            good_answer(indicator="pdp-breach-deadline-hours", value=72, currency="SGD"),
+            "answers[0].value",
+            "a currency is given but the answer is a number of hours",
+        ),
+        (
+            good_answer(indicator="es-model", value="two-tiered"),
+            "answers[0].value",
+            "'two-tiered' is not one of the options: minimalist, two-tier, prescriptive",
+        ),
+        (good_answer(basis=None), "answers[0].basis", "is required for the answer 'yes'"),
+        (good_answer(value="unknown", basis=None, note=None), "answers[0].note", "must say what is missing"),
+        (good_answer(basis=[{"law": LAW_ID}], note=None), "answers[0].note", "must say that the provision of"),
+        (good_answer(since="2009-01-01"), "answers[0].since", f"2009-01-01 is before {LAW_ID} came into force (2010-07-01)"),
+        (good_answer(since="2010-02-30"), "answers[0].since", "is not a real calendar date"),
+        (
+            good_answer(history=[{"value": "no", "since": "2011-01-01", "until": "2010-01-01", "note": "x"}]),
+            "answers[0].history[0].until",
+            "is not after since (2011-01-01)",
+        ),
+        (
+            good_answer(history=[{"value": "no", "until": "2011-01-01", "note": "x"}]),
+            "answers[0].history[0].until",
+            "overlaps the newer answer, which holds since 2010-07-01",
+        ),
+        (
+            good_answer(
+                history=[
+                    {"value": "partial", "since": "2005-01-01", "until": "2008-01-01", "note": "x", "basis": [{"law": LAW_ID}]},
+                    {"value": "no", "until": "2009-01-01", "note": "y"},
+                ]
+            ),
+            "answers[0].history[1].until",
+            "list history newest first",
+        ),
+        (
+            good_answer(verification={"status": "checked-official-text", "by": "x", "on": "2026-11-01", "evidence": "recalled"}),
+            "answers[0].verification.status",
+            "must be 'unverified' while the evidence is 'recalled'",
+        ),
+        (good_answer(review={"status": "disputed"}), "answers[0].review.dispute", "the required field 'dispute' is missing"),
+    ],
+)
 def test_bad_answer_is_reported_with_line_and_field(root: Path, answer: dict[str, Any], field: str, message: str) -> None:
     found = problems_for(root, answer)
     assert len(found) >= 1
@@ -102,15 +150,32 @@ def test_bad_answer_is_reported_with_line_and_field(root: Path, answer: dict[str
 
 
 def test_answer_on_a_superseded_law(root: Path) -> None:
-    write_law(root, law(id="sg-example-act-2020", title="Example Act 2020", dates={"adopted": "2020-01-01", "in_force": "2020-06-01"},
-                        relations=[{"type": "replaces", "target": LAW_ID}]))
+    write_law(
+        root,
+        law(
+            id="sg-example-act-2020",
+            title="Example Act 2020",
+            dates={"adopted": "2020-01-01", "in_force": "2020-06-01"},
+            relations=[{"type": "replaces", "target": LAW_ID}],
+        ),
+    )
     write_law(root, law(status="superseded"))
     found = problems_for(root, good_answer())
     assert any(f"{LAW_ID} is superseded: the current answer must rest on a law that is enacted" in p for p in found), found
     # the same basis is fine in history
-    assert problems_for(root, good_answer(basis=[{"law": "sg-example-act-2020", "provision": "s 6"}], since="2020-06-01",
-                                          history=[{"value": "yes", "since": "2010-07-01", "until": "2020-06-01",
-                                                    "basis": [{"law": LAW_ID, "provision": "s 6"}]}])) == []
+    assert (
+        problems_for(
+            root,
+            good_answer(
+                basis=[{"law": "sg-example-act-2020", "provision": "s 6"}],
+                since="2020-06-01",
+                history=[
+                    {"value": "yes", "since": "2010-07-01", "until": "2020-06-01", "basis": [{"law": LAW_ID, "provision": "s 6"}]}
+                ],
+            ),
+        )
+        == []
+    )
 
 
 def test_answer_of_another_country_law(root: Path) -> None:
@@ -156,19 +221,30 @@ def test_cli_reports_a_broken_basis(root: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_periods_and_database_rows(root: Path, tmp_path: Path) -> None:
-    answer = good_answer(history=[{"value": "partial", "until": "2010-07-01", "basis": [{"law": LAW_ID, "provision": "s 6"}]},
-                                  {"value": "no", "until": "2005-01-01", "note": "Nothing before."}])
+    answer = good_answer(
+        history=[
+            {"value": "partial", "until": "2010-07-01", "basis": [{"law": LAW_ID, "provision": "s 6"}]},
+            {"value": "no", "until": "2005-01-01", "note": "Nothing before."},
+        ]
+    )
     assert [(p.seq, p.starts, p.ends) for p in periods(answer)] == [
-        (0, "2010-07-01", None), (1, "2005-01-01", "2010-07-01"), (2, "0000-01-01", "2005-01-01")]
+        (0, "2010-07-01", None),
+        (1, "2005-01-01", "2010-07-01"),
+        (2, "0000-01-01", "2005-01-01"),
+    ]
     write(root / "answers" / "sg.yml", {"country": "SG", "answers": [answer]})
     db = tmp_path / "out.db"
     corpus, counts = build(root, db)
     assert not corpus.problems and counts
     with closing(sqlite3.connect(db)) as conn:
         assert conn.execute("select period, value, starts, ends from answers order by period").fetchall() == [
-            (0, "yes", "2010-07-01", None), (1, "partial", "2005-01-01", "2010-07-01"), (2, "no", "0000-01-01", "2005-01-01")]
+            (0, "yes", "2010-07-01", None),
+            (1, "partial", "2005-01-01", "2010-07-01"),
+            (2, "no", "0000-01-01", "2005-01-01"),
+        ]
         assert conn.execute("select law_id, provision, provision_position from answer_basis where period = 0").fetchall() == [
-            (LAW_ID, "s 6", 0)]
+            (LAW_ID, "s 6", 0)
+        ]
         assert conn.execute("select count(*) from indicators").fetchone()[0] == 48
 
 

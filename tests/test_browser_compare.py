@@ -29,10 +29,11 @@ def server(compare_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 def share_of_highlight(shot: Any, box: dict[str, float]) -> float:
     """The share of pixels of `box` (CSS pixels, scale 1) with the highlight colour."""
-    region = shot.crop((int(box["x"]) + 2, int(box["y"]) + 2, int(box["x"] + box["width"]) - 2,
-                        int(box["y"] + box["height"]) - 2)).convert("RGB")
+    region = shot.crop(
+        (int(box["x"]) + 2, int(box["y"]) + 2, int(box["x"] + box["width"]) - 2, int(box["y"] + box["height"]) - 2)
+    ).convert("RGB")
     data = region.tobytes()
-    pixels = [tuple(data[i:i + 3]) for i in range(0, len(data), 3)]
+    pixels = [tuple(data[i : i + 3]) for i in range(0, len(data), 3)]
     return sum(1 for p in pixels if p == HIGHLIGHT) / max(len(pixels), 1)
 
 

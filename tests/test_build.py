@@ -21,9 +21,13 @@ def dump(db: Path) -> dict[str, list[tuple]]:
     """Every content table and view, rows in primary-key order (rowids aside)."""
     conn = sqlite3.connect(db)
     out = {}
-    names = [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE '%_fts%' "
-        "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE '%_fts%' "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
     for name in names:
         rows = conn.execute(f"SELECT * FROM [{name}]").fetchall()
         out[name] = sorted(rows, key=repr)
@@ -105,12 +109,18 @@ def test_a_changed_profile_or_vocabulary_means_a_full_check(laws_copy: Path, tmp
 def test_a_patch_recomputes_the_principal_laws_it_affects(laws_copy: Path, tmp_path: Path) -> None:
     laws, db = laws_copy, tmp_path / "laws.db"
     build(laws, db)
-    edit(laws / "th" / "electronic-transactions-act-2001.yml",
-         "areas: [e-transactions, e-signatures]", "areas: [e-signatures, e-transactions]")
+    edit(
+        laws / "th" / "electronic-transactions-act-2001.yml",
+        "areas: [e-transactions, e-signatures]",
+        "areas: [e-signatures, e-transactions]",
+    )
     corpus, counts = build(laws, db, previous=read_previous(db))
     assert counts and corpus.parsed == 1
-    principal = sqlite3.connect(db).execute(
-        "SELECT law_id FROM principal_laws WHERE country = 'TH' AND area = 'e-transactions'").fetchone()
+    principal = (
+        sqlite3.connect(db)
+        .execute("SELECT law_id FROM principal_laws WHERE country = 'TH' AND area = 'e-transactions'")
+        .fetchone()
+    )
     assert principal == ("th-electronic-transactions-act-no-3-2019",)  # now the only one with it as principal area
     full = tmp_path / "full.db"
     build(laws, full)
@@ -125,7 +135,11 @@ def test_a_killed_build_leaves_the_previous_database(synthetic: Path, tmp_path: 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "ingest", "build", "--full", "--laws", str(synthetic), "--db", str(db), "--jobs", "1"],
-        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while not list(tmp_path.glob("laws.db.tmp-*")) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
@@ -175,8 +189,10 @@ def test_search_finds_a_thai_title_by_a_substring(built_db: Path) -> None:
 
 def test_search_finds_a_provision(built_db: Path) -> None:
     conn = sqlite3.connect(built_db)
-    rows = conn.execute("SELECT p.law_id, p.ref FROM provisions p JOIN provisions_fts f ON f.rowid = p.rowid "
-                        "WHERE provisions_fts MATCH 'recognition electronic signatures'").fetchall()
+    rows = conn.execute(
+        "SELECT p.law_id, p.ref FROM provisions p JOIN provisions_fts f ON f.rowid = p.rowid "
+        "WHERE provisions_fts MATCH 'recognition electronic signatures'"
+    ).fetchall()
     assert ("ph-electronic-commerce-act-2000", "Sec. 8") in rows
 
 
@@ -192,7 +208,9 @@ def test_the_builder_digest_covers_every_module_and_sql_file() -> None:
     assert PACKAGE / "review" / "templates" / "worksheet.html" in covered
 
 
-def test_a_change_to_a_nested_module_forces_a_full_build(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_change_to_a_nested_module_forces_a_full_build(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ingest.build import database
 
     db = tmp_path / "laws.db"

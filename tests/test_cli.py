@@ -118,8 +118,17 @@ def test_serve_builds_when_missing_and_prints_the_command(runner: CliRunner, tmp
     assert result.exit_code == 0, result.output
     assert db.exists() and (tmp_path / "inspect-data.json").exists()
     command = result.output.strip().splitlines()[-1]
-    for part in ["-m datasette serve", f"-i {db}", "--inspect-file", "--port 8123", "--host 127.0.0.1",
-                 str(ROOT / "metadata.yml"), str(ROOT / "datasette.yaml"), str(ROOT / "templates"), str(ROOT / "plugins")]:
+    for part in [
+        "-m datasette serve",
+        f"-i {db}",
+        "--inspect-file",
+        "--port 8123",
+        "--host 127.0.0.1",
+        str(ROOT / "metadata.yml"),
+        str(ROOT / "datasette.yaml"),
+        str(ROOT / "templates"),
+        str(ROOT / "plugins"),
+    ]:
         assert part in command, part
 
 

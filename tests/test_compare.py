@@ -61,13 +61,16 @@ async def test_overview_today_names_principal_laws(ds: Datasette) -> None:
     assert vn.find("a", href=f"/law/{VN_2023}") is not None
 
 
-@pytest.mark.parametrize("as_of, country, area, status, law", [
-    ("2018-01-01", "TH", "data-protection", "none-recorded", None),
-    ("2023-01-01", "TH", "data-protection", "in-force", fx.PDPA),
-    ("2020-01-01", "VN", "e-transactions", "in-force", VN_2005),
-    ("2025-01-01", "VN", "e-transactions", "in-force", VN_2023),
-    ("2019-05-25", "TH", "data-protection", "enacted-not-in-force", fx.PDPA),
-])
+@pytest.mark.parametrize(
+    "as_of, country, area, status, law",
+    [
+        ("2018-01-01", "TH", "data-protection", "none-recorded", None),
+        ("2023-01-01", "TH", "data-protection", "in-force", fx.PDPA),
+        ("2020-01-01", "VN", "e-transactions", "in-force", VN_2005),
+        ("2025-01-01", "VN", "e-transactions", "in-force", VN_2023),
+        ("2019-05-25", "TH", "data-protection", "enacted-not-in-force", fx.PDPA),
+    ],
+)
 async def test_overview_as_of(ds: Datasette, as_of: str, country: str, area: str, status: str, law: str | None) -> None:
     soup = await page(ds, f"/compare?as_of={as_of}")
     found = cell(soup, country=country, area=area)
@@ -87,7 +90,8 @@ async def test_vn_2005_law_is_replaced_on_2025(ds: Datasette) -> None:
     rows = list(csv.DictReader(io.StringIO((await get(ds, "/compare.csv?as_of=2020-01-01")).text)))
     assert len(rows) == 11 * 6
     assert {"country": "VN", "area": "e-transactions", "law_id": VN_2005}.items() <= next(
-        r for r in rows if r["country"] == "VN" and r["area"] == "e-transactions").items()
+        r for r in rows if r["country"] == "VN" and r["area"] == "e-transactions"
+    ).items()
 
 
 @pytest.mark.parametrize("bad", ["2020-13-01", "yesterday", "2020-02-30"])
@@ -122,8 +126,7 @@ async def test_area_matrix_cells(ds: Datasette) -> None:
     assert all(len(tr.find_all("td")) == 12 for tr in soup.select("table.answers-matrix tbody tr"))
 
 
-@pytest.mark.parametrize("as_of, value", [
-    ("2018-01-01", "no"), ("2020-01-01", "partial"), ("2023-01-01", "yes"), (None, "yes")])
+@pytest.mark.parametrize("as_of, value", [("2018-01-01", "no"), ("2020-01-01", "partial"), ("2023-01-01", "yes"), (None, "yes")])
 async def test_area_matrix_as_of_uses_history(ds: Datasette, as_of: str | None, value: str) -> None:
     query = f"?as_of={as_of}" if as_of else ""
     soup = await page(ds, f"/compare/data-protection{query}")
@@ -189,11 +192,14 @@ async def test_side_by_side_as_of_and_all_areas(ds: Datasette) -> None:
     assert len(soup.select("tr.area-row")) == 5
 
 
-@pytest.mark.parametrize("query, message", [
-    ("c=TH", "choose 2 to 4 member states"),
-    ("c=TH&c=PH&c=VN&c=SG&c=MY", "choose 2 to 4 member states"),
-    ("c=TH&c=XX", "not a member state code: XX"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("c=TH", "choose 2 to 4 member states"),
+        ("c=TH&c=PH&c=VN&c=SG&c=MY", "choose 2 to 4 member states"),
+        ("c=TH&c=XX", "not a member state code: XX"),
+    ],
+)
 async def test_side_by_side_bad_choice(ds: Datasette, query: str, message: str) -> None:
     response = await get(ds, f"/side-by-side?{query}", status=400)
     assert message in response.text
@@ -222,12 +228,19 @@ async def test_country_profile(ds: Datasette) -> None:
     assert any("28 May 2019" in t and "PDPA" in t and "came into force" in t for t in timeline)
     vn = await page(ds, "/country/VN")
     replaced = [li for li in vn.select("ol.timeline li") if " replaced " in li.get_text()]
-    assert any([a["href"] for a in li.find_all("a")] == [f"/law/{VN_2023}", f"/law/{VN_2005}"]
-               and "1 July 2024" in li.get_text() for li in replaced)
+    assert any(
+        [a["href"] for a in li.find_all("a")] == [f"/law/{VN_2023}", f"/law/{VN_2005}"] and "1 July 2024" in li.get_text()
+        for li in replaced
+    )
     data = (await get(ds, "/country/TH.json")).json()
     assert data["counts"]["answers"] == 48
-    assert {g["area"]["code"] for g in data["answers"]} == {"e-transactions", "e-signatures", "data-protection",
-                                                          "consumer-protection", "platforms"}
+    assert {g["area"]["code"] for g in data["answers"]} == {
+        "e-transactions",
+        "e-signatures",
+        "data-protection",
+        "consumer-protection",
+        "platforms",
+    }
 
 
 async def test_country_gaps_name_areas_without_law(ds: Datasette) -> None:
@@ -244,7 +257,8 @@ async def test_progress_counts_and_chart(ds: Datasette, compare_db: Path) -> Non
     with sqlite3.connect(compare_db) as conn:
         expected_2018 = conn.execute(
             "select count(distinct country) from area_periods where area = 'data-protection' and starts <= '2018-12-31' "
-            "and (ends is null or ends > '2018-12-31') and status in ('in-force', 'partly-in-force')").fetchone()[0]
+            "and (ends is null or ends > '2018-12-31') and status in ('in-force', 'partly-in-force')"
+        ).fetchone()[0]
     assert dp[years.index(2018)] == expected_2018
     assert dp[years.index(2019)] >= dp[years.index(2018)] + 1  # Thailand's PDPA
     assert all(0 <= n <= 11 for s in data["series"] for n in s["counts"])

@@ -59,9 +59,16 @@ def entries(feed: ET.Element) -> list[dict[str, str]]:
     out = []
     for e in feed.findall(f"{A}entry"):
         link = e.find(f"{A}link[@rel='alternate']")
-        out.append({"id": e.findtext(f"{A}id"), "title": e.findtext(f"{A}title"), "updated": e.findtext(f"{A}updated"),
-                    "published": e.findtext(f"{A}published"), "summary": e.findtext(f"{A}summary"),
-                    "link": link.get("href") if link is not None else None})
+        out.append(
+            {
+                "id": e.findtext(f"{A}id"),
+                "title": e.findtext(f"{A}title"),
+                "updated": e.findtext(f"{A}updated"),
+                "published": e.findtext(f"{A}published"),
+                "summary": e.findtext(f"{A}summary"),
+                "link": link.get("href") if link is not None else None,
+            }
+        )
     return out
 
 
@@ -94,8 +101,18 @@ def test_export_writes_every_format(exported: Path, built_db: Path) -> None:
 
 
 def test_export_one_format_only(built_db: Path, tmp_path: Path) -> None:
-    result = run_export("--db", str(built_db), "--out", str(tmp_path / "o"), "--laws", str(tmp_path / "none"),
-                        "--format", "atr", "--base-url", BASE)
+    result = run_export(
+        "--db",
+        str(built_db),
+        "--out",
+        str(tmp_path / "o"),
+        "--laws",
+        str(tmp_path / "none"),
+        "--format",
+        "atr",
+        "--base-url",
+        BASE,
+    )
     assert result.exit_code == 0, result.output
     assert [p.name for p in (tmp_path / "o").iterdir()] == [export_atr.FILE]
 
@@ -154,8 +171,9 @@ def test_a_failed_export_leaves_the_folder_as_it_was(built_db: Path, tmp_path: P
 def test_datapackage_is_valid(exported: Path) -> None:
     frictionless = pytest.importorskip("frictionless", reason="frictionless is not installed (pip install frictionless)")
     report = frictionless.validate(str(exported / "datapackage.json"))
-    errors = [(task.name, e.type, e.note) for task in report.tasks for e in task.errors] + \
-             [(None, e.type, e.note) for e in report.errors]
+    errors = [(task.name, e.type, e.note) for task in report.tasks for e in task.errors] + [
+        (None, e.type, e.note) for e in report.errors
+    ]
     assert report.valid, errors[:10]
 
 
@@ -192,13 +210,15 @@ def test_datapackage_schemas(exported: Path, built_db: Path) -> None:
     # a composite key and a composite foreign key
     sources = res["coverage_sources"]["schema"]
     assert sources["primaryKey"] == ["country", "area", "position"]
-    assert sources["foreignKeys"] == [{"fields": ["country", "area"],
-                                       "reference": {"resource": "coverage", "fields": ["country", "area"]}}]
+    assert sources["foreignKeys"] == [
+        {"fields": ["country", "area"], "reference": {"resource": "coverage", "fields": ["country", "area"]}}
+    ]
     answers = {f["name"]: f["type"] for f in res["answers"]["schema"]["fields"]}
     assert answers["number"] == "number" and answers["period"] == "integer"
     # the vocabulary tables share their column descriptions through a YAML anchor
-    assert {f["name"]: f.get("description") for f in res["statuses"]["schema"]["fields"]}["label"] == \
-        meta["tables"]["statuses"]["columns"]["label"]
+    assert {f["name"]: f.get("description") for f in res["statuses"]["schema"]["fields"]}["label"] == meta["tables"]["statuses"][
+        "columns"
+    ]["label"]
 
 
 def test_table_csv_holds_every_row(exported: Path, built_db: Path) -> None:
@@ -206,7 +226,7 @@ def test_table_csv_holds_every_row(exported: Path, built_db: Path) -> None:
     ids = [r for (r,) in db_rows(built_db, "SELECT id FROM laws ORDER BY id")]
     assert [r["id"] for r in rows] == ids
     one = next(r for r in rows if r["id"] == PDPA)
-    (title, number, year, areas), = db_rows(built_db, "SELECT title, number, year, areas FROM laws WHERE id = ?", (PDPA,))
+    ((title, number, year, areas),) = db_rows(built_db, "SELECT title, number, year, areas FROM laws WHERE id = ?", (PDPA,))
     assert (one["title"], one["number"], one["year"], one["areas"]) == (title, number or "", str(year), areas)
 
 
@@ -231,8 +251,9 @@ def test_feed_is_valid_atom(exported: Path, built_db: Path, plain_laws: Path) ->
     assert feed.findtext(f"{A}updated") == updated[0]
     # the times are those the build stored in record_times
     pdpa = next(e for e in items if e["id"] == f"{BASE}/law/{PDPA}")
-    created, last = db_rows(built_db, "SELECT created, updated FROM record_times "
-                                      "WHERE path = 'th/personal-data-protection-act-2019.yml'")[0]
+    created, last = db_rows(
+        built_db, "SELECT created, updated FROM record_times WHERE path = 'th/personal-data-protection-act-2019.yml'"
+    )[0]
     assert (pdpa["published"], pdpa["updated"]) == (created, last)
     record = yaml.safe_load((plain_laws / "th" / "personal-data-protection-act-2019.yml").read_text(encoding="utf-8"))
     assert " ".join(record["summary"].split()) in pdpa["summary"]
@@ -252,8 +273,12 @@ def test_feed_ids_are_stable_and_order_follows_changes(tmp_path: Path) -> None:
     first = entries(parse_feed(feed_of(db, laws, tmp_path / "one")))
     # edit one summary, commit it later, build again
     path = laws / "th" / "personal-data-protection-act-2019.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "Thailand's general personal data protection law.", "Thailand's general law on personal data."), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "Thailand's general personal data protection law.", "Thailand's general law on personal data."
+        ),
+        encoding="utf-8",
+    )
     git(repo, "commit", "-q", "-a", "-m", "edit", when=1_700_086_400)
     assert not build(laws, db)[0].problems
     second = entries(parse_feed(feed_of(db, laws, tmp_path / "two")))
@@ -276,7 +301,9 @@ def test_feed_reads_the_record_times_table(built_db: Path, tmp_path: Path) -> No
     with closing(sqlite3.connect(db)) as conn:
         conn.execute("DELETE FROM record_times")
         conn.execute("INSERT INTO record_times SELECT file, '2020-01-01T00:00:00Z', '2020-01-02T00:00:00Z', 'git' FROM laws")
-        conn.execute("UPDATE record_times SET updated = '2030-05-06T07:08:09Z' WHERE path = 'th/personal-data-protection-act-2019.yml'")
+        conn.execute(
+            "UPDATE record_times SET updated = '2030-05-06T07:08:09Z' WHERE path = 'th/personal-data-protection-act-2019.yml'"
+        )
         conn.commit()
     items = entries(parse_feed(feed_of(db, tmp_path / "no-laws-folder", tmp_path / "o")))
     assert items[0]["id"] == f"{BASE}/law/{PDPA}" and items[0]["updated"] == "2030-05-06T07:08:09Z"
@@ -292,20 +319,33 @@ def test_atr_list(exported: Path, built_db: Path, plain_laws: Path) -> None:
     assert len(rows) == db_rows(built_db, "SELECT count(*) FROM laws")[0][0]
     row = next(r for r in rows if r["record_id"] == PDPA)
     rec = yaml.safe_load((plain_laws / "th" / "personal-data-protection-act-2019.yml").read_text(encoding="utf-8"))
-    vocab = {name: {e["code"]: e["label"] for e in yaml.safe_load(
-        (plain_laws / "vocabularies" / f"{name}.yml").read_text(encoding="utf-8"))["entries"]}
-        for name in ("areas", "statuses", "instrument-types", "verification")}
+    vocab = {
+        name: {
+            e["code"]: e["label"]
+            for e in yaml.safe_load((plain_laws / "vocabularies" / f"{name}.yml").read_text(encoding="utf-8"))["entries"]
+        }
+        for name in ("areas", "statuses", "instrument-types", "verification")
+    }
     country = yaml.safe_load((plain_laws / "countries" / "th.yml").read_text(encoding="utf-8"))
     dates = {k: str(v) for k, v in rec["dates"].items()}
     official = next((x["url"] for x in rec.get("links") or [] if x["official"]), "")
     assert row == {
-        "country_code": "TH", "country": country["name"], "title": rec["title"],
-        "instrument_type": vocab["instrument-types"][rec["instrument_type"]], "number": rec.get("number", ""),
-        "issuing_agency": rec.get("agency", ""), "adopted": dates.get("adopted", ""),
-        "promulgated": dates.get("promulgated", ""), "in_force": dates.get("in_force", ""),
-        "repealed": dates.get("repealed", ""), "status": vocab["statuses"][rec["status"]], "official_link": official,
-        "areas": "; ".join(vocab["areas"][a] for a in rec["areas"]), "record_id": PDPA,
-        "page_url": f"{BASE}/law/{PDPA}", "verification": vocab["verification"][rec["provenance"]["verification"]],
+        "country_code": "TH",
+        "country": country["name"],
+        "title": rec["title"],
+        "instrument_type": vocab["instrument-types"][rec["instrument_type"]],
+        "number": rec.get("number", ""),
+        "issuing_agency": rec.get("agency", ""),
+        "adopted": dates.get("adopted", ""),
+        "promulgated": dates.get("promulgated", ""),
+        "in_force": dates.get("in_force", ""),
+        "repealed": dates.get("repealed", ""),
+        "status": vocab["statuses"][rec["status"]],
+        "official_link": official,
+        "areas": "; ".join(vocab["areas"][a] for a in rec["areas"]),
+        "record_id": PDPA,
+        "page_url": f"{BASE}/law/{PDPA}",
+        "verification": vocab["verification"][rec["provenance"]["verification"]],
     }
     names = [r["country"] for r in rows]
     assert names == sorted(names)
@@ -315,9 +355,15 @@ def test_atr_list(exported: Path, built_db: Path, plain_laws: Path) -> None:
 
 
 def git(repo: Path, *args: str, when: int | None = None) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
-           "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org",
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Editor",
+        "GIT_AUTHOR_EMAIL": "editor@example.org",
+        "GIT_COMMITTER_NAME": "Editor",
+        "GIT_COMMITTER_EMAIL": "editor@example.org",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
     if when is not None:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"@{when} +0000"
     subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
@@ -371,14 +417,28 @@ def test_times_without_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     root = make_root(tmp_path)
     today = dt.date.today()
     soon = (today + dt.timedelta(days=30)).isoformat()
-    write_law(root, law(id="sg-a-act-2010", dates={"adopted": "2010-05-19", "in_force": "2010-07-01", "repealed": soon},
-                        provenance={**law()["provenance"], "last_verified": "2024-02-03"}))
-    write_law(root, law(id="sg-b-act-2010", dates={"adopted": "2010", "in_force": "unknown"},
-                        provenance={k: v for k, v in law()["provenance"].items() if k != "last_verified"}))
+    write_law(
+        root,
+        law(
+            id="sg-a-act-2010",
+            dates={"adopted": "2010-05-19", "in_force": "2010-07-01", "repealed": soon},
+            provenance={**law()["provenance"], "last_verified": "2024-02-03"},
+        ),
+    )
+    write_law(
+        root,
+        law(
+            id="sg-b-act-2010",
+            dates={"adopted": "2010", "in_force": "unknown"},
+            provenance={k: v for k, v in law()["provenance"].items() if k != "last_verified"},
+        ),
+    )
     undated = os.stat(root / "sg" / "b-act-2010.yml").st_mtime
     (root / "sg" / "flow-act-2010.yml").write_text(
         "id: sg-flow-act-2010\ndates: {adopted: 2011-01-02, in_force: '2012-03-04'}\n"
-        "provenance:\n  sources: [{citation: x, accessed: 2013-01-01}]\n  last_verified: 2014-05-06\n", encoding="utf-8")
+        "provenance:\n  sources: [{citation: x, accessed: 2013-01-01}]\n  last_verified: 2014-05-06\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))  # no git at all
     times = timestamps.record_times(root)
     assert times["sg/a-act-2010.yml"] == ("2010-05-19T00:00:00Z", "2024-02-03T00:00:00Z", "record")
@@ -393,28 +453,39 @@ def test_law_dates_reads_what_yaml_reads() -> None:
     for path in sorted(LAWS.glob("[a-z][a-z]/*.yml")):
         text = path.read_text(encoding="utf-8")
         data = yaml.safe_load(text)
-        expected = [str(v) for part in ("dates", "provenance") for k, v in (data.get(part) or {}).items()
-                    if k in ("adopted", "promulgated", "in_force", "repealed", "last_verified")]
+        expected = [
+            str(v)
+            for part in ("dates", "provenance")
+            for k, v in (data.get(part) or {}).items()
+            if k in ("adopted", "promulgated", "in_force", "repealed", "last_verified")
+        ]
         assert sorted(timestamps.law_dates(text)) == sorted(expected), path
 
 
-@pytest.mark.parametrize("text", [
-    "id: x\ndates:\n  adopted: 2019-01-02 # c\n\n  in_force: unknown\n# c\nsummary: |\n  dates: 2000-01-01\n"
-    "provenance:\n  sources:\n    - citation: a\n      accessed: 2001-01-01\n  last_verified: '2020-01-01'",
-    "dates:\n  {adopted: 2019-01-02}\nprovenance:\n  last_verified: 2020-01-01\n",
-    "dates: {adopted: 2019-01-02, repealed: '2021'}\n",
-    "id: x\ndates :\n  adopted: 2019-01-02\n",
-    "id: x\ndates:\n  'adopted': 2019-01-02\n  \"in_force\": 2019-02-03\n",
-    "id: x\nsummary: 'It was adopted: quickly'\ndates:\n  adopted: 2019-01-02\n",
-    "id: x\r\ndates:\r\n  adopted: 2019-01-02\r\n",
-    "provenance:\n  sources:\n    - last_verified: 2001-01-01\n  last_verified: 2002-02-02\n",
-    "---\ndates:\n  adopted: 2019-01-02\n",
-    "id: x\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id: x\ndates:\n  adopted: 2019-01-02 # c\n\n  in_force: unknown\n# c\nsummary: |\n  dates: 2000-01-01\n"
+        "provenance:\n  sources:\n    - citation: a\n      accessed: 2001-01-01\n  last_verified: '2020-01-01'",
+        "dates:\n  {adopted: 2019-01-02}\nprovenance:\n  last_verified: 2020-01-01\n",
+        "dates: {adopted: 2019-01-02, repealed: '2021'}\n",
+        "id: x\ndates :\n  adopted: 2019-01-02\n",
+        "id: x\ndates:\n  'adopted': 2019-01-02\n  \"in_force\": 2019-02-03\n",
+        "id: x\nsummary: 'It was adopted: quickly'\ndates:\n  adopted: 2019-01-02\n",
+        "id: x\r\ndates:\r\n  adopted: 2019-01-02\r\n",
+        "provenance:\n  sources:\n    - last_verified: 2001-01-01\n  last_verified: 2002-02-02\n",
+        "---\ndates:\n  adopted: 2019-01-02\n",
+        "id: x\n",
+    ],
+)
 def test_law_dates_on_unusual_yaml(text: str) -> None:
     data = yaml.safe_load(text)
-    expected = [str(v) for part in ("dates", "provenance") for k, v in (data.get(part) or {}).items()
-                if k in ("adopted", "promulgated", "in_force", "repealed", "last_verified")]
+    expected = [
+        str(v)
+        for part in ("dates", "provenance")
+        for k, v in (data.get(part) or {}).items()
+        if k in ("adopted", "promulgated", "in_force", "repealed", "last_verified")
+    ]
     assert timestamps.law_dates(text) == expected
 
 
@@ -427,8 +498,10 @@ def test_law_dates_go_through_the_guarded_reader() -> None:
 
 def test_span() -> None:
     today = dt.date(2025, 6, 30)
-    assert timestamps.span(["2019", "2019-05", "unknown", None, "2020-01-02", "2019-12-31", "2025-07-01"], today) == \
-        ("2019-12-31T00:00:00Z", "2020-01-02T00:00:00Z")
+    assert timestamps.span(["2019", "2019-05", "unknown", None, "2020-01-02", "2019-12-31", "2025-07-01"], today) == (
+        "2019-12-31T00:00:00Z",
+        "2020-01-02T00:00:00Z",
+    )
     assert timestamps.span(["2019", "unknown"], today) is None
 
 
@@ -475,8 +548,10 @@ async def test_site_feed(ds: Any, exported: Path) -> None:
     assert r.headers["content-type"].startswith("application/atom+xml")
     served = entries(parse_feed(r.content))
     written = entries(parse_feed((exported / "laws.atom").read_bytes()))
-    assert served == [{**w, "id": w["id"].replace(BASE, "http://localhost"), "link": w["link"].replace(BASE, "http://localhost")}
-                      for w in written]
+    assert served == [
+        {**w, "id": w["id"].replace(BASE, "http://localhost"), "link": w["link"].replace(BASE, "http://localhost")}
+        for w in written
+    ]
 
 
 async def test_site_feed_uses_the_configured_address(built_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -487,8 +562,16 @@ async def test_site_feed_uses_the_configured_address(built_db: Path, monkeypatch
     assert all(e["id"].startswith("https://configured.example.org/law/") for e in entries(feed))
 
 
-@pytest.mark.parametrize("path", ["/exports/files.csv", "/exports/laws_fts.csv", "/exports/laws_fts_data.csv",
-                                  "/exports/nothing.csv", "/exports/sqlite_stat1.csv"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/exports/files.csv",
+        "/exports/laws_fts.csv",
+        "/exports/laws_fts_data.csv",
+        "/exports/nothing.csv",
+        "/exports/sqlite_stat1.csv",
+    ],
+)
 async def test_site_refuses_other_tables(ds: Any, path: str) -> None:
     assert (await ds.client.get(path)).status_code == 404
 
@@ -496,8 +579,9 @@ async def test_site_refuses_other_tables(ds: Any, path: str) -> None:
 async def test_law_page_shows_the_record_times(built_db: Path) -> None:
     from tests.helpers import make_datasette
 
-    created, updated, source = db_rows(built_db, "SELECT created, updated, source FROM record_times "
-                                                 "WHERE path = 'th/personal-data-protection-act-2019.yml'")[0]
+    created, updated, source = db_rows(
+        built_db, "SELECT created, updated, source FROM record_times WHERE path = 'th/personal-data-protection-act-2019.yml'"
+    )[0]
     page = (await make_datasette(built_db).client.get(f"/law/{PDPA}")).text
-    facts = page[page.index("Record created"):]
-    assert f'datetime="{created[:10]}"' in facts and f'datetime="{updated[:10]}"' in facts[facts.index("Record updated"):]
+    facts = page[page.index("Record created") :]
+    assert f'datetime="{created[:10]}"' in facts and f'datetime="{updated[:10]}"' in facts[facts.index("Record updated") :]

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from datasette.plugins import pm
 
 from ingest.build.database import build
-from ingest.site import freshness
+from ingest.site import freshness, freshness_text
 from tests.helpers import ROOT, law, make_datasette, make_root, write, write_law
 
 TODAY = dt.date(2026, 6, 30)  # stale: not verified since 2025-06-30; ageing: oldest before 2025-09-30
@@ -42,39 +42,97 @@ def provenance(last_verified: str | None) -> dict[str, Any]:
 
 
 LAWS = [
-    law(id=ETA, title="Electronic Transactions Act 2010", areas=["e-transactions", "e-signatures"],
-        provenance=provenance("2026-05-01")),
-    law(id=ETA_AMENDMENT, title="Electronic Transactions (Amendment) Act 2015", number="No. 2 of 2015",
-        dates={"adopted": "2015-03-01", "in_force": "2015-06-01"}, provenance=provenance("2026-05-01"),
-        relations=[{"type": "amends", "target": ETA}]),
-    law(id=ETA_NEW, title="Electronic Transactions Act 2024", number="No. 9 of 2024",
-        dates={"adopted": "2024-02-01", "in_force": "2024-05-01"}, provenance=provenance("2026-05-01")),
-    law(id=PDPA, title="Personal Data Protection Act 2012", number="No. 26 of 2012", areas=["data-protection"],
-        dates={"adopted": "2012-10-15", "in_force": "2013-01-02"}, provenance=provenance("2025-01-15")),
-    law(id=CPFTA, title="Consumer Protection Act 2003", number="No. 3 of 2003", areas=["consumer-protection"],
-        dates={"adopted": "2003-11-01", "in_force": "2004-03-01"}, provenance=provenance("2025-08-01")),
-    law(id=BILL, title="Cybersecurity Bill", instrument_type="bill", status="draft", number=None, dates=None,
-        areas=["cybersecurity"], provisions=None, provenance=provenance(None)),
+    law(
+        id=ETA,
+        title="Electronic Transactions Act 2010",
+        areas=["e-transactions", "e-signatures"],
+        provenance=provenance("2026-05-01"),
+    ),
+    law(
+        id=ETA_AMENDMENT,
+        title="Electronic Transactions (Amendment) Act 2015",
+        number="No. 2 of 2015",
+        dates={"adopted": "2015-03-01", "in_force": "2015-06-01"},
+        provenance=provenance("2026-05-01"),
+        relations=[{"type": "amends", "target": ETA}],
+    ),
+    law(
+        id=ETA_NEW,
+        title="Electronic Transactions Act 2024",
+        number="No. 9 of 2024",
+        dates={"adopted": "2024-02-01", "in_force": "2024-05-01"},
+        provenance=provenance("2026-05-01"),
+    ),
+    law(
+        id=PDPA,
+        title="Personal Data Protection Act 2012",
+        number="No. 26 of 2012",
+        areas=["data-protection"],
+        dates={"adopted": "2012-10-15", "in_force": "2013-01-02"},
+        provenance=provenance("2025-01-15"),
+    ),
+    law(
+        id=CPFTA,
+        title="Consumer Protection Act 2003",
+        number="No. 3 of 2003",
+        areas=["consumer-protection"],
+        dates={"adopted": "2003-11-01", "in_force": "2004-03-01"},
+        provenance=provenance("2025-08-01"),
+    ),
+    law(
+        id=BILL,
+        title="Cybersecurity Bill",
+        instrument_type="bill",
+        status="draft",
+        number=None,
+        dates=None,
+        areas=["cybersecurity"],
+        provisions=None,
+        provenance=provenance(None),
+    ),
 ]
 
 
-def answer(indicator: str, value: str, verified: str, status: str = "unverified",
-           review: dict[str, Any] | None = None, **more: Any) -> dict[str, Any]:
-    return {"indicator": indicator, "value": value, **more,
-            "verification": {"status": status, "by": "Test editors", "on": verified, "evidence": "seen",
-                             "sources": [{"citation": "A test source"}]},
-            "review": review or {"status": "draft"}}
+def answer(
+    indicator: str, value: str, verified: str, status: str = "unverified", review: dict[str, Any] | None = None, **more: Any
+) -> dict[str, Any]:
+    return {
+        "indicator": indicator,
+        "value": value,
+        **more,
+        "verification": {
+            "status": status,
+            "by": "Test editors",
+            "on": verified,
+            "evidence": "seen",
+            "sources": [{"citation": "A test source"}],
+        },
+        "review": review or {"status": "draft"},
+    }
 
 
 QUOTE = {"text": "The words of the section.", "lang": "en", "url": "https://sso.agc.gov.sg/Act/TEST?ProvIds=pr6-"}
 ANSWERS = [
-    answer("et-legal-recognition", "yes", "2026-05-01", status="checked-official-text",
-           review={"status": "peer-reviewed", "by": "A test panel", "on": "2026-06-01"},
-           since="2010-07-01", basis=[{"law": ETA, "provision": "s 6", "quote": dict(QUOTE)}], note="Records keep their effect."),
+    answer(
+        "et-legal-recognition",
+        "yes",
+        "2026-05-01",
+        status="checked-official-text",
+        review={"status": "peer-reviewed", "by": "A test panel", "on": "2026-06-01"},
+        since="2010-07-01",
+        basis=[{"law": ETA, "provision": "s 6", "quote": dict(QUOTE)}],
+        note="Records keep their effect.",
+    ),
     answer("et-contract-formation", "unknown", "2025-03-01", note="The contract rules were not read."),
-    answer("pdp-comprehensive-law", "yes", "2026-04-01", status="checked-official-text",
-           review={"status": "internally-reviewed", "by": "A second editor", "on": "2026-04-20"},
-           basis=[{"law": PDPA, "provision": "s 6", "quote": dict(QUOTE)}], note="A general law."),
+    answer(
+        "pdp-comprehensive-law",
+        "yes",
+        "2026-04-01",
+        status="checked-official-text",
+        review={"status": "internally-reviewed", "by": "A second editor", "on": "2026-04-20"},
+        basis=[{"law": PDPA, "provision": "s 6", "quote": dict(QUOTE)}],
+        note="A general law.",
+    ),
 ]
 
 
@@ -143,9 +201,13 @@ def test_a_law_counts_in_every_area_it_covers(report: dict[str, Any]) -> None:
 def test_bands(report: dict[str, Any]) -> None:
     cells = report["countries"][0]["cells"]
     assert {a: c["band"] for a, c in cells.items()} == {
-        "e-transactions": "stale", "e-signatures": "current", "data-protection": "stale",
+        "e-transactions": "stale",
+        "e-signatures": "current",
+        "data-protection": "stale",
         "consumer-protection": "ageing",  # verified 2025-08-01: not stale yet, but before 2025-09-30
-        "platforms": "empty", "cybersecurity": "stale"}
+        "platforms": "empty",
+        "cybersecurity": "stale",
+    }
     assert cells["platforms"]["statement"] == "partial"
     assert report["totals"]["bands"] == {"current": 1, "ageing": 1, "stale": 3, "empty": 1}
 
@@ -166,7 +228,8 @@ def test_stale_laws_oldest_first_never_verified_first(report: dict[str, Any]) ->
 
 def test_stale_answers(report: dict[str, Any]) -> None:
     assert [(r["country"], r["indicator"], r["area"], r["verified_on"]) for r in report["stale_answers"]] == [
-        ("SG", "et-contract-formation", "e-transactions", "2025-03-01")]
+        ("SG", "et-contract-formation", "e-transactions", "2025-03-01")
+    ]
 
 
 def test_verified_exactly_twelve_months_ago_is_not_stale(tmp_path: Path) -> None:
@@ -203,10 +266,20 @@ def test_a_recorded_relation_in_either_direction_clears_the_pair(tmp_path: Path)
 
 def test_other_instrument_type_or_title_is_not_a_replacement(tmp_path: Path) -> None:
     laws = [rec for rec in LAWS if rec["id"] != ETA_NEW] + [
-        law(id="sg-electronic-transactions-regulations-2024", title="Electronic Transactions Regulations 2024",
-            instrument_type="regulations", number=None, dates={"adopted": "2024-02-01", "in_force": "2024-05-01"}),
-        law(id="sg-electronic-signatures-act-2024", title="Electronic Signatures Act 2024", number=None,
-            dates={"adopted": "2024-02-01", "in_force": "2024-05-01"})]
+        law(
+            id="sg-electronic-transactions-regulations-2024",
+            title="Electronic Transactions Regulations 2024",
+            instrument_type="regulations",
+            number=None,
+            dates={"adopted": "2024-02-01", "in_force": "2024-05-01"},
+        ),
+        law(
+            id="sg-electronic-signatures-act-2024",
+            title="Electronic Signatures Act 2024",
+            number=None,
+            dates={"adopted": "2024-02-01", "in_force": "2024-05-01"},
+        ),
+    ]
     with closing(connect(make_db(tmp_path, laws, []))) as conn:
         assert freshness.replacements(conn) == []
 
@@ -215,8 +288,7 @@ def memory_db(laws: list[tuple[str, int, str]], relations: list[tuple[str, str]]
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE laws (id, country, principal_area, instrument_type, year, title, status)")
     conn.execute("CREATE TABLE relations (law_id, type, target_id)")
-    conn.executemany("INSERT INTO laws VALUES (?, 'SG', 'e-transactions', 'act', ?, 'Electronic Transactions Act', ?)",
-                     laws)
+    conn.executemany("INSERT INTO laws VALUES (?, 'SG', 'e-transactions', 'act', ?, 'Electronic Transactions Act', ?)", laws)
     conn.executemany("INSERT INTO relations VALUES (?, 'amends', ?)", relations)
     return conn
 
@@ -244,18 +316,24 @@ def test_only_enacted_laws_of_different_years_are_paired() -> None:
     assert pairs_of(memory_db([("a", 2001, "in-force"), ("b", 2010, "enacted-not-in-force")], [])) == [("a", "b")]
 
 
-@pytest.mark.parametrize("first, second, same", [
-    ("Electronic Transactions Act B.E. 2544 (2001)", "Electronic Transactions Act (No. 3) B.E. 2562 (2019)", True),
-    ("Law on Electronic Information and Transactions",
-     "Law on the Second Amendment to Law No. 11 of 2008 on Electronic Information and Transactions", True),
-    ("Law on Electronic Transactions", "Law on Electronic Transactions (Amended)", True),
-    ("Electronic Transactions Act (Chapter 196)", "Electronic Transactions Act 2010", True),
-    ("Luật Giao dịch điện tử", "Luat giao dich dien tu 2023", True),
-    ("Law on Protection of Consumers' Rights (2010)", "Law on Protection of Consumer Rights (2023)", True),
-    ("Electronic Transactions Act 2010", "Electronic Signatures Act 2010", False),
-    ("Personal Data Protection Act 2012", "Personal Data Protection (Amendment) Act 2020", True),
-    ("Cybersecurity Act 2018", "Cybersecurity (Critical Infrastructure) Act 2024", False),
-])
+@pytest.mark.parametrize(
+    "first, second, same",
+    [
+        ("Electronic Transactions Act B.E. 2544 (2001)", "Electronic Transactions Act (No. 3) B.E. 2562 (2019)", True),
+        (
+            "Law on Electronic Information and Transactions",
+            "Law on the Second Amendment to Law No. 11 of 2008 on Electronic Information and Transactions",
+            True,
+        ),
+        ("Law on Electronic Transactions", "Law on Electronic Transactions (Amended)", True),
+        ("Electronic Transactions Act (Chapter 196)", "Electronic Transactions Act 2010", True),
+        ("Luật Giao dịch điện tử", "Luat giao dich dien tu 2023", True),
+        ("Law on Protection of Consumers' Rights (2010)", "Law on Protection of Consumer Rights (2023)", True),
+        ("Electronic Transactions Act 2010", "Electronic Signatures Act 2010", False),
+        ("Personal Data Protection Act 2012", "Personal Data Protection (Amendment) Act 2020", True),
+        ("Cybersecurity Act 2018", "Cybersecurity (Critical Infrastructure) Act 2024", False),
+    ],
+)
 def test_title_words(first: str, second: str, same: bool) -> None:
     assert (freshness.title_words(first) == freshness.title_words(second)) is same
 
@@ -324,8 +402,9 @@ async def test_page_json_and_csv(ds: Any, report: dict[str, Any]) -> None:
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert [(r["country"], r["area"], r["band"]) for r in rows] == [
-        ("SG", a, report["countries"][0]["cells"][a]["band"]) for a in (
-            "e-transactions", "e-signatures", "data-protection", "consumer-protection", "platforms", "cybersecurity")]
+        ("SG", a, report["countries"][0]["cells"][a]["band"])
+        for a in ("e-transactions", "e-signatures", "data-protection", "consumer-protection", "platforms", "cybersecurity")
+    ]
     assert rows[0]["stale_answers"] == "1" and rows[0]["unknown"] == "0.5"
     await get(ds, "/freshness?_format=xml", status=404)
 
@@ -335,14 +414,27 @@ async def test_page_json_and_csv(ds: Any, report: dict[str, Any]) -> None:
 
 def test_text_table(db: Path) -> None:
     with closing(connect(db)) as conn:
-        text = freshness.text_table(conn, TODAY)
+        text = freshness_text.text_table(conn, TODAY)
     lines = text.splitlines()
-    assert lines[0] == "Freshness on 2026-06-30: stale = not verified since 2025-06-30; ageing = oldest verification before 2025-09-30."
+    assert (
+        lines[0]
+        == "Freshness on 2026-06-30: stale = not verified since 2025-06-30; ageing = oldest verification before 2025-09-30."
+    )
     header = lines[2].split()
     assert header[:5] == ["Country", "Area", "Laws", "Enacted", "Answers"]
     rows = {tuple(line.split()[:2]): line.split() for line in lines if line.startswith("Singapore")}
-    assert rows[("Singapore", "e-transactions")][2:] == ["3", "3", "2", "50%", "50%", "50%", "2026-05-01", "2026-06-01",
-                                                         "2", "stale"]
+    assert rows[("Singapore", "e-transactions")][2:] == [
+        "3",
+        "3",
+        "2",
+        "50%",
+        "50%",
+        "50%",
+        "2026-05-01",
+        "2026-06-01",
+        "2",
+        "stale",
+    ]
     assert rows[("Singapore", "e-signatures")][2:] == ["1", "1", "0", "-", "-", "-", "2026-05-01", "-", "0", "current"]
     assert rows[("Singapore", "platforms")][-2:] == ["empty", "(partial)"]
     assert "Cells: 1 current, 1 ageing, 3 stale, 1 empty." in lines
@@ -354,7 +446,7 @@ def test_text_table(db: Path) -> None:
 
 def test_text_table_says_how_many_more(db: Path) -> None:
     with closing(connect(db)) as conn:
-        lines = freshness.text_table(conn, TODAY, limit=1).splitlines()
+        lines = freshness_text.text_table(conn, TODAY, limit=1).splitlines()
     assert "  … and 1 more" in lines
 
 
@@ -372,7 +464,10 @@ def test_stored_query_lists_the_same_stale_records(db: Path, report: dict[str, A
         assert {r["law_id"] for r in real if r["kind"] == "law"} >= {BILL, PDPA}
     # oldest first: never verified, then 2025-01-15, then 2025-03-01
     assert [(r["kind"], r["law_id"] or r["indicator"], r["verified_on"]) for r in rows] == [
-        ("law", BILL, None), ("law", PDPA, "2025-01-15"), ("answer", "et-contract-formation", "2025-03-01")]
+        ("law", BILL, None),
+        ("law", PDPA, "2025-01-15"),
+        ("answer", "et-contract-formation", "2025-03-01"),
+    ]
     assert {r["law_id"] for r in rows if r["kind"] == "law"} == {r["law_id"] for r in report["stale_laws"]}
     assert {r["indicator"] for r in rows if r["kind"] == "answer"} == {r["indicator"] for r in report["stale_answers"]}
 
@@ -390,8 +485,9 @@ def test_stats_freshness_prints_the_text_table(db: Path) -> None:
 
     if not any("--freshness" in p.opts for p in main.commands["stats"].params):
         pytest.skip("`lawrepo stats --freshness` is not wired into ingest/cli.py yet")
-    result = CliRunner().invoke(main, ["stats", "--freshness", "--laws", str(db.parent / "laws"), "--db", str(db),
-                                       "--today", TODAY.isoformat()])
+    result = CliRunner().invoke(
+        main, ["stats", "--freshness", "--laws", str(db.parent / "laws"), "--db", str(db), "--today", TODAY.isoformat()]
+    )
     assert result.exit_code == 0, result.output
     with closing(connect(db)) as conn:
-        assert result.output == freshness.text_table(conn, TODAY)
+        assert result.output == freshness_text.text_table(conn, TODAY)

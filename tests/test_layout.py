@@ -64,8 +64,9 @@ def test_the_contract_catches_upward_and_sideways_imports_and_datasette(tmp_path
     (tmp_path / "records").mkdir()
     (tmp_path / "exports").mkdir()
     (tmp_path / "records" / "probe.py").write_text("from ingest.build import database\nimport datasette\n", encoding="utf-8")
-    (tmp_path / "exports" / "probe.py").write_text("from ingest.site.compare import areas\nfrom ingest.build import timeline\n",
-                                                  encoding="utf-8")
+    (tmp_path / "exports" / "probe.py").write_text(
+        "from ingest.site.compare import areas\nfrom ingest.build import timeline\n", encoding="utf-8"
+    )
     assert violations(tmp_path / "records" / "probe.py", tmp_path) == [
         "records/probe.py:1: the records stage imports ingest.build, which is not below it",
         "records/probe.py:2: only the site stage may import Datasette",
@@ -90,6 +91,7 @@ def test_no_file_of_the_package_is_ignored_by_git() -> None:
     if not (root / ".git").exists() or not shutil.which("git"):
         pytest.skip("not a git checkout")
     files = [str(p.relative_to(root)) for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    ignored = subprocess.run(["git", "check-ignore", "--no-index", "--stdin"], cwd=root, capture_output=True, text=True,
-                             input="\n".join(files)).stdout.split()
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--stdin"], cwd=root, capture_output=True, text=True, input="\n".join(files)
+    ).stdout.split()
     assert ignored == [], f"ignored by .gitignore, so missing from every clone: {ignored}"

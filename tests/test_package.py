@@ -35,8 +35,11 @@ def context(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def files_below(folder: Path) -> set[str]:
-    return {str(p.relative_to(folder)) for p in folder.rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+    return {
+        str(p.relative_to(folder))
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    }
 
 
 def instructions(dockerfile: Path) -> list[tuple[str, str]]:
@@ -98,8 +101,10 @@ def test_dockerfile_instructions(context: Path) -> None:
     env = dict(steps)["ENV"]
     assert "PYTHONPATH=/app" in env and "PORT=8001" in env
     assert ("WORKDIR", "/app") in steps
-    order = [steps.index(s) for s in [("COPY", "requirements.txt ./"), ("RUN", "pip install --no-cache-dir -r requirements.txt"),
-                                      ("COPY", ". ./")]]
+    order = [
+        steps.index(s)
+        for s in [("COPY", "requirements.txt ./"), ("RUN", "pip install --no-cache-dir -r requirements.txt"), ("COPY", ". ./")]
+    ]
     assert order == sorted(order)
     (inspect,) = [i for i, (w, rest) in enumerate(steps) if w == "RUN" and "datasette inspect" in rest]
     assert steps[inspect][1].startswith("datasette inspect laws.db --inspect-file inspect-data.json")
@@ -118,7 +123,7 @@ def test_cmd_serves_immutable_with_the_options_of_lawrepo_serve(context: Path, b
     assert flags["-i"] == "laws.db" and flags["--inspect-file"] == "inspect-data.json"
     assert flags["--host"] == "0.0.0.0" and flags["--port"] == "${PORT:-8001}"
     local = datasette_args(ROOT, built_db, built_db.with_name("inspect-data.json"), "127.0.0.1", 8001)
-    local = local[local.index("serve") + 1:]
+    local = local[local.index("serve") + 1 :]
     local_flags = dict(zip(local[::2], local[1::2], strict=True))
     assert set(flags) == set(local_flags)
     for flag in ("--metadata", "--config", "--template-dir", "--plugins-dir"):
@@ -135,13 +140,22 @@ def test_dockerignore_keeps_caches_out(context: Path) -> None:
 def run_image_commands(context: Path, path: str, port: str = "9123") -> subprocess.CompletedProcess[str]:
     """The Dockerfile's inspect step and CMD, run by the shell in the folder, with
     --get PATH added so that Datasette answers one request and exits."""
-    env = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}", "PYTHONPATH": str(context),
-           "PORT": port}
+    env = {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PYTHONPATH": str(context),
+        "PORT": port,
+    }
     if not (context / "inspect-data.json").exists():
         (inspect,) = [rest for w, rest in instructions(context / "Dockerfile") if w == "RUN" and "datasette inspect" in rest]
         subprocess.run(["/bin/sh", "-c", inspect.split("&&")[0]], cwd=context, env=env, check=True, timeout=120)
-    return subprocess.run(["/bin/sh", "-c", f"{cmd_shell(context)} --get {shlex.quote(path)}"], cwd=context, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        ["/bin/sh", "-c", f"{cmd_shell(context)} --get {shlex.quote(path)}"],
+        cwd=context,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_image_commands_serve_the_site_from_the_folder_alone(context: Path) -> None:
@@ -151,8 +165,14 @@ def test_the_image_commands_serve_the_site_from_the_folder_alone(context: Path) 
     done = run_image_commands(context, "/-/plugins.json")
     assert done.returncode == 0, done.stderr[-2000:]
     assert {"compare_pages.py", "freshness_page.py"} <= {p["name"] for p in json.loads(done.stdout)}
-    found = subprocess.run([sys.executable, "-c", "import ingest; print(ingest.__file__)"], cwd="/",
-                           env={"PYTHONPATH": str(context)}, capture_output=True, text=True, check=True)
+    found = subprocess.run(
+        [sys.executable, "-c", "import ingest; print(ingest.__file__)"],
+        cwd="/",
+        env={"PYTHONPATH": str(context)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert Path(found.stdout.strip()).parent == context / "ingest"
 
 
@@ -168,14 +188,14 @@ def test_rewriting_replaces_the_folder_and_leaves_no_temporaries(built_db: Path,
     assert [p.name for p in tmp_path.iterdir()] == ["docker"]
 
 
-def test_a_failure_leaves_the_previous_folder_untouched(built_db: Path, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_leaves_the_previous_folder_untouched(built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "docker"
     package.write_context(ROOT, built_db, out)
     before = {p: (out / p).read_bytes() for p in files_below(out)}
 
     def broken(digest: str) -> str:
         raise OSError("disk full")
+
     monkeypatch.setattr(package, "dockerfile", broken)
     with pytest.raises(OSError, match="disk full"):
         package.write_context(ROOT, built_db, out)

@@ -25,8 +25,10 @@ def test_every_country_has_laws_in_several_areas(corpus) -> None:
 def test_history_is_recorded(corpus) -> None:
     vn2005 = corpus.laws["vn-law-on-e-transactions-2005"]
     assert vn2005.status == "superseded"
-    assert ("replaces", "vn-law-on-e-transactions-2005") in corpus.laws["vn-law-on-e-transactions-2023"].relations \
-        or ("replaced-by", "vn-law-on-e-transactions-2023") in vn2005.relations
+    assert ("replaces", "vn-law-on-e-transactions-2005") in corpus.laws["vn-law-on-e-transactions-2023"].relations or (
+        "replaced-by",
+        "vn-law-on-e-transactions-2023",
+    ) in vn2005.relations
     assert corpus.laws["la-law-on-electronic-transactions-2012"].status == "superseded"
 
 

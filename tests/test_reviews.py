@@ -20,8 +20,20 @@ from ingest.build.database import build
 from ingest.cli.main import main
 from tests.helpers import make_datasette, write
 
-PEER = ["--id", "th-2026-peer-review", "--type", "peer", "--title", "Peer review of Thailand's data protection law",
-        "--party", "SG", "--party", "body:ACCEC", "--held", "2026-11-20"]
+PEER = [
+    "--id",
+    "th-2026-peer-review",
+    "--type",
+    "peer",
+    "--title",
+    "Peer review of Thailand's data protection law",
+    "--party",
+    "SG",
+    "--party",
+    "body:ACCEC",
+    "--held",
+    "2026-11-20",
+]
 DISPUTE = "Thailand holds that the 72 hours run from the assessment of the breach."
 
 
@@ -59,8 +71,10 @@ def fill(rows: list[dict[str, str]], indicator: str, **values: str) -> None:
 
 def answer(db: Path, indicator: str) -> tuple[Any, ...]:
     with closing(sqlite3.connect(db)) as conn:
-        return conn.execute("select review_status, dispute, review_id from answers where country = 'TH' "
-                            "and indicator = ? and period = 0", (indicator,)).fetchone()
+        return conn.execute(
+            "select review_status, dispute, review_id from answers where country = 'TH' and indicator = ? and period = 0",
+            (indicator,),
+        ).fetchone()
 
 
 # --- the round trip ------------------------------------------------------------------
@@ -71,12 +85,24 @@ def test_worksheet_to_review_to_answers(repo: dict[str, Path], tmp_path: Path) -
     assert len(rows) == 12 and {r["area"] for r in rows} == {"data-protection"}
     pdpa = next(r for r in rows if r["indicator"] == "pdp-comprehensive-law")
     assert pdpa["current_answer"] == "yes" and pdpa["legal_basis"].startswith("PDPA") and pdpa["since"]
-    assert "unverified" in pdpa["open_questions"] and pdpa["assessment"] == ""
+    assert pdpa["assessment"] == ""
+    # an unverified answer is an open question; a checked one is not
+    with closing(sqlite3.connect(repo["db"])) as conn:
+        status = dict(conn.execute("select indicator, verification from answers where country = 'TH' and period = 0"))
+    for r in rows:
+        assert ("unverified" in r["open_questions"]) == (status[r["indicator"]] == "unverified"), r["indicator"]
+    assert "unverified" in status.values()
     assert answer(repo["db"], "pdp-comprehensive-law")[0] == "draft"
 
     fill(rows, "pdp-comprehensive-law", assessment="aligned", comment="A general law applies.", response="agrees")
-    fill(rows, "pdp-breach-deadline-hours", assessment="partly-aligned", recommendation="Say when the 72 hours start.",
-         response="disputes", dispute=DISPUTE)
+    fill(
+        rows,
+        "pdp-breach-deadline-hours",
+        assessment="partly-aligned",
+        recommendation="Say when the 72 hours start.",
+        response="disputes",
+        dispute=DISPUTE,
+    )
     fill(rows, "pdp-registration", assessment="not-assessed")
     sheet = write_sheet(tmp_path / "filled.csv", rows)
     result = run("review", "import", str(sheet), *PEER, "--laws", str(repo["laws"]))
@@ -99,8 +125,7 @@ async def test_the_site_reflects_a_review(repo: dict[str, Path], tmp_path: Path)
     rows = sheet_rows(repo, "--area", "data-protection")
     fill(rows, "pdp-comprehensive-law", assessment="aligned", response="agrees")
     fill(rows, "pdp-breach-deadline-hours", assessment="gap", response="disputes", dispute=DISPUTE)
-    assert run("review", "import", str(write_sheet(tmp_path / "f.csv", rows)), *PEER,
-               "--laws", str(repo["laws"])).exit_code == 0
+    assert run("review", "import", str(write_sheet(tmp_path / "f.csv", rows)), *PEER, "--laws", str(repo["laws"])).exit_code == 0
     build(repo["laws"], repo["db"])
     ds = make_datasette(repo["db"])
     page = BeautifulSoup((await ds.client.get("/review/th-2026-peer-review")).text, "html.parser")
@@ -125,17 +150,24 @@ async def test_the_site_reflects_a_review(repo: dict[str, Path], tmp_path: Path)
 # --- bad sheets ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("changes, column, message", [
-    ({"indicator": "pdp-no-such-question", "assessment": "gap"}, "indicator",
-     "'pdp-no-such-question' is not an indicator of the codebook"),
-    ({"assessment": "fine"}, "assessment", "'fine' is not one of aligned, partly-aligned, gap, not-assessed"),
-    ({"assessment": "gap", "response": "maybe"}, "response", "'maybe' is not one of agrees, disputes, no-response"),
-    ({"assessment": "gap", "response": "disputes"}, "dispute", "is required when the response is 'disputes'"),
-    ({"assessment": "gap", "dispute": "We object."}, "response", "must be 'disputes' when a dispute is given"),
-    ({"comment": "Discussed, no conclusion."}, "assessment", "is empty but other columns are filled"),
-])
-def test_every_bad_row_is_reported_with_its_line(repo: dict[str, Path], tmp_path: Path, changes: dict[str, str],
-                                                 column: str, message: str) -> None:
+@pytest.mark.parametrize(
+    "changes, column, message",
+    [
+        (
+            {"indicator": "pdp-no-such-question", "assessment": "gap"},
+            "indicator",
+            "'pdp-no-such-question' is not an indicator of the codebook",
+        ),
+        ({"assessment": "fine"}, "assessment", "'fine' is not one of aligned, partly-aligned, gap, not-assessed"),
+        ({"assessment": "gap", "response": "maybe"}, "response", "'maybe' is not one of agrees, disputes, no-response"),
+        ({"assessment": "gap", "response": "disputes"}, "dispute", "is required when the response is 'disputes'"),
+        ({"assessment": "gap", "dispute": "We object."}, "response", "must be 'disputes' when a dispute is given"),
+        ({"comment": "Discussed, no conclusion."}, "assessment", "is empty but other columns are filled"),
+    ],
+)
+def test_every_bad_row_is_reported_with_its_line(
+    repo: dict[str, Path], tmp_path: Path, changes: dict[str, str], column: str, message: str
+) -> None:
     rows = sheet_rows(repo, "--area", "data-protection")
     fill(rows, "pdp-comprehensive-law", assessment="aligned")  # a good row beside the bad one
     rows[4].update(changes)  # the fifth row: line 6 of the file
@@ -197,10 +229,17 @@ def test_existing_review_is_not_overwritten(repo: dict[str, Path], tmp_path: Pat
 
 
 def test_review_record_rules(repo: dict[str, Path]) -> None:
-    base = {"id": "th-2025-internal-review", "type": "internal", "country": "TH", "title": "Internal review",
-            "parties": [{"country": "TH"}], "scope": {"laws": ["vn-law-on-e-transactions-2023"]},
-            "dates": {"planned": "2025-01-10"}, "status": "planned",
-            "findings": [{"indicator": "et-legal-recognition", "assessment": "aligned"}]}
+    base = {
+        "id": "th-2025-internal-review",
+        "type": "internal",
+        "country": "TH",
+        "title": "Internal review",
+        "parties": [{"country": "TH"}],
+        "scope": {"laws": ["vn-law-on-e-transactions-2023"]},
+        "dates": {"planned": "2025-01-10"},
+        "status": "planned",
+        "findings": [{"indicator": "et-legal-recognition", "assessment": "aligned"}],
+    }
     write(repo["laws"] / "reviews" / "th-2025-wrong-name.yml", base)
     result = run("validate", str(repo["laws"]))
     assert result.exit_code == 1

@@ -26,6 +26,7 @@ VN_ETA_2005 = "vn-law-on-e-transactions-2005"
 VN_ETA_2023 = "vn-law-on-e-transactions-2023"
 COUNTRIES = {"BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN"}
 
+
 @pytest.fixture(scope="module")
 def ds(built_db: Path) -> Datasette:
     return make_datasette(built_db)
@@ -63,44 +64,48 @@ def load_plugin(name: str) -> ModuleType:
 # --- every page answers -------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [
-    "/",
-    "/about",
-    "/laws",
-    "/laws/laws",
-    f"/law/{PDPA}",
-    f"/law/{VN_ETA_2005}",
-    "/country/TH",
-    "/country/vn",
-    "/freshness",
-    "/compare",
-    "/compare/platforms",
-    "/codebook",
-    "/progress",
-    "/laws/reviews",
-    "/reconcile/unctad",
-    "/exports",
-    "/laws/country_area_status",
-    "/laws/law_relations",
-    "/laws/coverage",
-    "/laws/countries",
-    "/laws/vocabularies",
-    *[f"/laws/{table}" for table in sorted(VOCAB_TABLES.values())],
-    "/search?q=protection",
-    "/search",
-    "/laws/laws?_search=protection",
-    f"/laws/laws/{PDPA}",
-    "/laws/laws.csv?_stream=on&_size=max",
-    "/laws/country_area_matrix.csv",
-    "/laws.db",
-    "/assets/site.css",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/about",
+        "/laws",
+        "/laws/laws",
+        f"/law/{PDPA}",
+        f"/law/{VN_ETA_2005}",
+        "/country/TH",
+        "/country/vn",
+        "/freshness",
+        "/compare",
+        "/compare/platforms",
+        "/codebook",
+        "/progress",
+        "/laws/reviews",
+        "/reconcile/unctad",
+        "/exports",
+        "/laws/country_area_status",
+        "/laws/law_relations",
+        "/laws/coverage",
+        "/laws/countries",
+        "/laws/vocabularies",
+        *[f"/laws/{table}" for table in sorted(VOCAB_TABLES.values())],
+        "/search?q=protection",
+        "/search",
+        "/laws/laws?_search=protection",
+        f"/laws/laws/{PDPA}",
+        "/laws/laws.csv?_stream=on&_size=max",
+        "/laws/country_area_matrix.csv",
+        "/laws.db",
+        "/assets/site.css",
+    ],
+)
 async def test_page_answers(ds: Datasette, path: str) -> None:
     await get_ok(ds, path)
 
 
-@pytest.mark.parametrize("path", ["/law/xx-no-such-law-2000", "/law/th-personal-data-protection-act-2019x",
-                                  "/country/QQ", "/country/thailand"])
+@pytest.mark.parametrize(
+    "path", ["/law/xx-no-such-law-2000", "/law/th-personal-data-protection-act-2019x", "/country/QQ", "/country/thailand"]
+)
 async def test_unknown_ids_are_404(ds: Datasette, path: str) -> None:
     response = await ds.client.get(path)
     assert response.status_code == 404
@@ -119,44 +124,60 @@ def test_metadata_describes_every_table_and_column(built_db: Path) -> None:
     database = metadata["databases"]["laws"]
     assert database["license"] == metadata["license"] and database["source"] == metadata["source"]
     tables = database["tables"]
-    names = [r["name"] for r in db_rows(built_db, "select name from sqlite_master where type in ('table', 'view') "
-                                                  "and name not like '%\\_fts\\_%' escape '\\' "
-                                                  "and name not like 'sqlite\\_%' escape '\\'")]
+    names = [
+        r["name"]
+        for r in db_rows(
+            built_db,
+            "select name from sqlite_master where type in ('table', 'view') "
+            "and name not like '%\\_fts\\_%' escape '\\' "
+            "and name not like 'sqlite\\_%' escape '\\'",
+        )
+    ]
     assert names
     for name in names:
         assert name in tables, f"table {name} is not described"
         table = tables[name]
         assert table.get("description"), name
-        assert (table["license"], table["license_url"], table["source"]) == \
-            (metadata["license"], metadata["license_url"], metadata["source"]), name
+        assert (table["license"], table["license_url"], table["source"]) == (
+            metadata["license"],
+            metadata["license_url"],
+            metadata["source"],
+        ), name
         if name.endswith("_fts"):
             continue
         columns = [r["name"] for r in db_rows(built_db, f"select name from pragma_table_info('{name}')")]
         described = table.get("columns") or {}
-        assert set(columns) == set(described), f"{name}: undescribed {set(columns) - set(described)}, " \
-                                               f"unknown {set(described) - set(columns)}"
+        assert set(columns) == set(described), (
+            f"{name}: undescribed {set(columns) - set(described)}, unknown {set(described) - set(columns)}"
+        )
         assert all(described.values()), name
 
 
-@pytest.mark.parametrize(("table", "column", "vocabulary"), [
-    ("laws", "status", "statuses"),
-    ("laws", "instrument_type", "instrument_types"),
-    ("laws", "principal_area", "areas"),
-    ("laws", "verification", "verification_statuses"),
-    ("laws", "evidence", "evidence_levels"),
-    ("law_areas", "area", "areas"),
-    ("law_titles", "lang", "languages"),
-    ("relations", "type", "relation_types"),
-    ("links", "kind", "link_kinds"),
-    ("alignments", "instrument", "international_instruments"),
-    ("coverage", "status", "coverage_statuses"),
-])
+@pytest.mark.parametrize(
+    ("table", "column", "vocabulary"),
+    [
+        ("laws", "status", "statuses"),
+        ("laws", "instrument_type", "instrument_types"),
+        ("laws", "principal_area", "areas"),
+        ("laws", "verification", "verification_statuses"),
+        ("laws", "evidence", "evidence_levels"),
+        ("law_areas", "area", "areas"),
+        ("law_titles", "lang", "languages"),
+        ("relations", "type", "relation_types"),
+        ("links", "kind", "link_kinds"),
+        ("alignments", "instrument", "international_instruments"),
+        ("coverage", "status", "coverage_statuses"),
+    ],
+)
 def test_column_descriptions_list_the_allowed_values(built_db: Path, table: str, column: str, vocabulary: str) -> None:
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
     text = metadata["databases"]["laws"]["tables"][table]["columns"][column]
     codes = [r["code"] for r in db_rows(built_db, f"select code from [{vocabulary}] order by position")]
-    missing = [c for c in codes if c not in text.replace("\n", " ").split(" ") and f"{c}," not in text
-               and f"{c}." not in text and f"{c}:" not in text]
+    missing = [
+        c
+        for c in codes
+        if c not in text.replace("\n", " ").split(" ") and f"{c}," not in text and f"{c}." not in text and f"{c}:" not in text
+    ]
     assert not missing, f"{table}.{column} does not list {missing}"
 
 
@@ -208,8 +229,10 @@ async def test_laws_in_force(ds: Datasette, built_db: Path) -> None:
     ids = {r["law_id"] for r in found}
     assert PDPA in ids
     assert {r["status"] for r in found} <= {"in-force", "partly-in-force"}
-    expected = {r["id"] for r in db_rows(built_db, "select id from laws where country = 'TH' "
-                                                   "and status in ('in-force', 'partly-in-force')")}
+    expected = {
+        r["id"]
+        for r in db_rows(built_db, "select id from laws where country = 'TH' and status in ('in-force', 'partly-in-force')")
+    }
     assert ids == expected
     assert {r["law_id"] for r in await rows(ds, "/laws/laws_in_force.json?country=th")} == ids
     vn = {r["law_id"] for r in await rows(ds, "/laws/laws_in_force.json?country=VN")}
@@ -252,8 +275,13 @@ async def test_recent_changes(ds: Datasette, built_db: Path) -> None:
     today = dt.datetime.now(dt.UTC).date().isoformat()
     dates = [r["date"] for r in found]
     assert dates == sorted(dates, reverse=True)
-    column = {"adopted": "adopted", "promulgated": "promulgated", "entered into force": "in_force",
-              "repealed": "repealed", "last verified": "last_verified"}
+    column = {
+        "adopted": "adopted",
+        "promulgated": "promulgated",
+        "entered into force": "in_force",
+        "repealed": "repealed",
+        "last verified": "last_verified",
+    }
     laws = {r["id"]: r for r in db_rows(built_db, "select * from laws")}
     for r in found:
         law = laws[r["law_id"]]
@@ -278,8 +306,11 @@ async def test_not_recently_verified(ds: Datasette, built_db: Path) -> None:
     found = await rows(ds, "/laws/not_recently_verified.json")
     for r in found:
         assert r["last_verified"] is None or r["last_verified"] < cutoff
-    expected = {r["id"] for r in db_rows(built_db, "select id, last_verified from laws")
-                if r["last_verified"] is None or r["last_verified"] < cutoff}
+    expected = {
+        r["id"]
+        for r in db_rows(built_db, "select id, last_verified from laws")
+        if r["last_verified"] is None or r["last_verified"] < cutoff
+    }
     assert {r["law_id"] for r in found} == expected
 
 
@@ -356,8 +387,10 @@ async def test_home_page(ds: Datasette, built_db: Path) -> None:
     assert "Outcome 9" in text and "Outcome 10" in text and "2017–2025" in text
     assert "Records are unverified unless marked otherwise." in text
     assert page.find("a", href="https://creativecommons.org/licenses/by/4.0/")
-    for country in db_rows(built_db, "select c.code, c.name, count(l.id) as n from countries c "
-                                     "left join laws l on l.country = c.code group by c.code"):
+    for country in db_rows(
+        built_db,
+        "select c.code, c.name, count(l.id) as n from countries c left join laws l on l.country = c.code group by c.code",
+    ):
         link = page.find("a", href=f"/country/{country['code']}")
         assert link is not None and link.get_text(strip=True) == country["name"]
         assert f"{country['n']} law" in link.find_parent("li").get_text()
@@ -368,9 +401,15 @@ async def test_home_page(ds: Datasette, built_db: Path) -> None:
     assert thailand.find("a", href=f"/law/{PDPA}").get_text(strip=True) == "PDPA"
     search = page.find("form", action="/search")
     assert search.find("input", attrs={"name": "q"})
-    for href in ["/laws/laws.csv?_stream=on&_size=max", "/laws/laws.json?_size=max",
-                 "/laws/country_area_matrix.csv", "/laws/country_area_matrix.json?_shape=array", "/laws.db",
-                 "/laws/laws_by_area?area=platforms", "/laws/country_area_matrix"]:
+    for href in [
+        "/laws/laws.csv?_stream=on&_size=max",
+        "/laws/laws.json?_size=max",
+        "/laws/country_area_matrix.csv",
+        "/laws/country_area_matrix.json?_shape=array",
+        "/laws.db",
+        "/laws/laws_by_area?area=platforms",
+        "/laws/country_area_matrix",
+    ]:
         assert page.find("a", href=href), href
 
 
@@ -455,8 +494,11 @@ async def test_area_facet_counts_within_a_filter(ds: Datasette) -> None:
     data = (await get_ok(ds, "/laws/laws.json?country=TH&_extra=facet_results")).json()
     areas = {r["value"]: r["count"] for r in data["facet_results"]["results"]["areas"]["results"]}
     conn = sqlite3.connect(ds.get_database("laws").path)
-    expected = dict(conn.execute("SELECT la.area, count(*) FROM law_areas la JOIN laws l ON l.id = la.law_id "
-                                 "WHERE l.country = 'TH' GROUP BY la.area"))
+    expected = dict(
+        conn.execute(
+            "SELECT la.area, count(*) FROM law_areas la JOIN laws l ON l.id = la.law_id WHERE l.country = 'TH' GROUP BY la.area"
+        )
+    )
     assert areas == expected
 
 
@@ -476,8 +518,10 @@ async def test_search_page_escapes_the_query(ds: Datasette) -> None:
 
 # --- safe Markdown ------------------------------------------------------------
 
-HOSTILE = ("Intro *text*.\n\n<script>alert(1)</script>\n\nAn image <img src=x onerror=alert(1)> here, "
-           "[a link](javascript:alert(1)) and [a good one](https://example.org/).")
+HOSTILE = (
+    "Intro *text*.\n\n<script>alert(1)</script>\n\nAn image <img src=x onerror=alert(1)> here, "
+    "[a link](javascript:alert(1)) and [a good one](https://example.org/)."
+)
 
 
 @pytest.fixture(scope="module")
@@ -502,8 +546,7 @@ def assert_no_live_hostile_html(html: str) -> None:
         assert not str(tag.get("href", "")).strip().lower().startswith("javascript"), tag
 
 
-@pytest.mark.parametrize("path", [f"/law/{PDPA}", f"/laws/laws/{PDPA}", f"/laws/laws?id={PDPA}",
-                                  "/laws/laws?_search=Intro"])
+@pytest.mark.parametrize("path", [f"/law/{PDPA}", f"/laws/laws/{PDPA}", f"/laws/laws?id={PDPA}", "/laws/laws?_search=Intro"])
 async def test_hostile_summary_is_rendered_safely(hostile_ds: Datasette, path: str) -> None:
     html = (await get_ok(hostile_ds, path)).text
     assert_no_live_hostile_html(html)
@@ -522,22 +565,34 @@ async def test_summaries_render_as_markdown_in_the_table(ds: Datasette) -> None:
     assert title["href"] == f"/law/{PDPA}"
 
 
-@pytest.mark.parametrize(("source", "absent", "present"), [
-    ("<script>alert(1)</script>", ["<script", "alert"], []),
-    ("a <img src=x onerror=alert(1)> b", ["<img", "onerror"], ["a", "b"]),
-    ("[x](javascript:alert(1))", ["javascript", "href"], [">x</a>"]),
-    ("[x](JavaScript:alert(1))", ["avascript", "href"], []),
-    ("[x](data:text/html;base64,PHNjcmlwdD4=)", ["data:", "href"], []),
-    ('<a href="javascript:alert(1)">y</a>', ["<a", "javascript"], ["y"]),
-    ("<div onclick=alert(1)>block</div>\n\nafter", ["<div onclick", "onclick", "block"], ["<p>after</p>"]),
-    ("<!-- hidden -->shown", ["hidden", "<!--"], ["shown"]),
-    ("![img](https://example.org/x.png)", ["<img"], []),
-    ("`<b>code</b>`", ["<b>"], ["<code>&lt;b&gt;code&lt;/b&gt;</code>"]),
-    ("[ok](https://example.org/) *em* **strong** & &copy; 5 < 6",
-     [], ['<a href="https://example.org/" rel="nofollow noopener noreferrer">ok</a>', "<em>em</em>", "<strong>strong</strong>", "&amp;", "©",
-          "5 &lt; 6"]),
-    ("- one\n- two", [], ["<ul>", "<li>one</li>"]),
-])
+@pytest.mark.parametrize(
+    ("source", "absent", "present"),
+    [
+        ("<script>alert(1)</script>", ["<script", "alert"], []),
+        ("a <img src=x onerror=alert(1)> b", ["<img", "onerror"], ["a", "b"]),
+        ("[x](javascript:alert(1))", ["javascript", "href"], [">x</a>"]),
+        ("[x](JavaScript:alert(1))", ["avascript", "href"], []),
+        ("[x](data:text/html;base64,PHNjcmlwdD4=)", ["data:", "href"], []),
+        ('<a href="javascript:alert(1)">y</a>', ["<a", "javascript"], ["y"]),
+        ("<div onclick=alert(1)>block</div>\n\nafter", ["<div onclick", "onclick", "block"], ["<p>after</p>"]),
+        ("<!-- hidden -->shown", ["hidden", "<!--"], ["shown"]),
+        ("![img](https://example.org/x.png)", ["<img"], []),
+        ("`<b>code</b>`", ["<b>"], ["<code>&lt;b&gt;code&lt;/b&gt;</code>"]),
+        (
+            "[ok](https://example.org/) *em* **strong** & &copy; 5 < 6",
+            [],
+            [
+                '<a href="https://example.org/" rel="nofollow noopener noreferrer">ok</a>',
+                "<em>em</em>",
+                "<strong>strong</strong>",
+                "&amp;",
+                "©",
+                "5 &lt; 6",
+            ],
+        ),
+        ("- one\n- two", [], ["<ul>", "<li>one</li>"]),
+    ],
+)
 def test_render_markdown_safely(source: str, absent: list[str], present: list[str]) -> None:
     render = load_plugin("safe_markdown").render_markdown_safely
     html = str(render(source))
@@ -553,13 +608,16 @@ def test_render_markdown_safely_empty() -> None:
     assert str(render(None)) == "" and str(render("")) == ""
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    ("2019-05-24", '<time datetime="2019-05-24">24 May 2019</time>'),
-    ("2020-02", '<time datetime="2020-02">February 2020</time>'),
-    ("2020", '<time datetime="2020">2020</time>'),
-    ("unknown", "unknown"),
-    ("<b>", "&lt;b&gt;"),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("2019-05-24", '<time datetime="2019-05-24">24 May 2019</time>'),
+        ("2020-02", '<time datetime="2020-02">February 2020</time>'),
+        ("2020", '<time datetime="2020">2020</time>'),
+        ("unknown", "unknown"),
+        ("<b>", "&lt;b&gt;"),
+        (None, ""),
+    ],
+)
 def test_legal_date(value: str | None, text: str) -> None:
     assert str(load_plugin("site_pages").legal_date(value)) == text

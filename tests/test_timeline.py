@@ -20,22 +20,45 @@ D = "sg-example-regulations-2012"
 
 def periods(db: Path) -> list[tuple]:
     with closing(sqlite3.connect(db)) as conn:
-        return conn.execute("select area, starts, ends, status, law_id, approx from area_periods "
-                            "order by area, starts").fetchall()
+        return conn.execute(
+            "select area, starts, ends, status, law_id, approx from area_periods order by area, starts"
+        ).fetchall()
 
 
 def test_replacement_amendment_and_unknown_dates(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     write_law(root, law(status="superseded"))  # A: in force 2010-07-01, replaced by B
-    write_law(root, law(id=B, title="Example Act 2020", dates={"adopted": "2020-01-10", "in_force": "2020-06-01"},
-                        relations=[{"type": "replaces", "target": A}]))
+    write_law(
+        root,
+        law(
+            id=B,
+            title="Example Act 2020",
+            dates={"adopted": "2020-01-10", "in_force": "2020-06-01"},
+            relations=[{"type": "replaces", "target": A}],
+        ),
+    )
     # an amending act in the same area does not take the cell from the act it amends
-    write_law(root, law(id=C, title="Example (Amendment) Act 2015", dates={"adopted": "2015-02-01", "in_force": "2015-03-01"},
-                        relations=[{"type": "amends", "target": A}]))
+    write_law(
+        root,
+        law(
+            id=C,
+            title="Example (Amendment) Act 2015",
+            dates={"adopted": "2015-02-01", "in_force": "2015-03-01"},
+            relations=[{"type": "amends", "target": A}],
+        ),
+    )
     # a law whose in-force date is unknown counts from its adoption, marked approximate
-    write_law(root, law(id=D, title="Example Regulations 2012", instrument_type="regulations", areas=["e-signatures"],
-                        dates={"adopted": "2012-05-01", "in_force": "unknown"},
-                        provenance={**law()["provenance"], "note": "Commencement not found."}))
+    write_law(
+        root,
+        law(
+            id=D,
+            title="Example Regulations 2012",
+            instrument_type="regulations",
+            areas=["e-signatures"],
+            dates={"adopted": "2012-05-01", "in_force": "unknown"},
+            provenance={**law()["provenance"], "note": "Commencement not found."},
+        ),
+    )
     corpus, counts = build(root, tmp_path / "laws.db", today=dt.date(2026, 11, 29))
     assert not corpus.problems, corpus.problems
     assert periods(tmp_path / "laws.db") == [

@@ -48,9 +48,14 @@ def test_a_valid_record_passes(root: Path) -> None:
         ({"areas": []}, "areas: must list at least 1 item(s)"),
         ({"number": 8792}, "number: must be a text, not int 8792 (put it in quotes)"),
         ({"dates": {"adopted": "2010-13-01"}}, "dates.adopted: '2010-13-01' is not a date"),
-        ({"dates": {"in_force": "soon"}}, "dates.in_force: 'soon' is not a date (YYYY-MM-DD, YYYY-MM or YYYY) nor the word unknown"),
-        ({"links": [{"url": "www.example.org/x", "kind": "text", "language": "en", "official": True}]},
-         "links[0].url: 'www.example.org/x' is not a well-formed http(s) URL"),
+        (
+            {"dates": {"in_force": "soon"}},
+            "dates.in_force: 'soon' is not a date (YYYY-MM-DD, YYYY-MM or YYYY) nor the word unknown",
+        ),
+        (
+            {"links": [{"url": "www.example.org/x", "kind": "text", "language": "en", "official": True}]},
+            "links[0].url: 'www.example.org/x' is not a well-formed http(s) URL",
+        ),
         ({"local_titles": [{"lang": "Thai", "title": "x"}]}, "local_titles[0].lang: 'Thai' is not a BCP 47 language tag"),
         ({"country": "XX"}, "country: 'XX' is not an allowed value"),
         ({"id": "Example"}, "id: 'Example' is not a valid law id"),
@@ -199,18 +204,33 @@ def test_relation_to_a_missing_record(root: Path) -> None:
 
 
 def test_relations_stated_from_both_sides_agree(root: Path) -> None:
-    write_law(root, law(id="sg-example-act-1998", status="superseded",
-                        dates={"adopted": "1998", "in_force": "1998", "repealed": "2010-07-01"},
-                        relations=[{"type": "replaced-by", "target": "sg-example-act-2010"}]))
+    write_law(
+        root,
+        law(
+            id="sg-example-act-1998",
+            status="superseded",
+            dates={"adopted": "1998", "in_force": "1998", "repealed": "2010-07-01"},
+            relations=[{"type": "replaced-by", "target": "sg-example-act-2010"}],
+        ),
+    )
     write_law(root, law(relations=[{"type": "replaces", "target": "sg-example-act-1998"}]))
     assert problems_of(root) == []
 
 
 def test_contradictory_relations(root: Path) -> None:
-    write_law(root, law(id="sg-example-act-1998", dates={"adopted": "1998", "in_force": "1998"},
-                        relations=[{"type": "amends", "target": "sg-example-act-2010"}]))
+    write_law(
+        root,
+        law(
+            id="sg-example-act-1998",
+            dates={"adopted": "1998", "in_force": "1998"},
+            relations=[{"type": "amends", "target": "sg-example-act-2010"}],
+        ),
+    )
     write_law(root, law(relations=[{"type": "amends", "target": "sg-example-act-1998"}]))
-    assert "sg-example-act-1998 amends sg-example-act-2010, but sg-example-act-2010 is also recorded as the one that amends" in one_problem(root)
+    assert (
+        "sg-example-act-1998 amends sg-example-act-2010, but sg-example-act-2010 is also recorded as the one that amends"
+        in one_problem(root)
+    )
 
 
 def test_inverse_is_derived(root: Path, tmp_path: Path) -> None:
@@ -224,8 +244,10 @@ def test_inverse_is_derived(root: Path, tmp_path: Path) -> None:
     import sqlite3
 
     rows = sqlite3.connect(db).execute("SELECT law_id, type, target_id FROM law_relations ORDER BY 1").fetchall()
-    assert rows == [("sg-example-act-1998", "replaced-by", "sg-example-act-2010"),
-                    ("sg-example-act-2010", "replaces", "sg-example-act-1998")]
+    assert rows == [
+        ("sg-example-act-1998", "replaced-by", "sg-example-act-2010"),
+        ("sg-example-act-2010", "replaces", "sg-example-act-1998"),
+    ]
 
 
 # --- coverage statements and profiles ---------------------------------------
@@ -260,7 +282,8 @@ def test_duplicate_ids_across_files(root: Path) -> None:
 
 def test_schema_and_vocabulary_must_agree(root: Path) -> None:
     (root / "vocabularies" / "statuses.yml").write_text(
-        (root / "vocabularies" / "statuses.yml").read_text() + "  - code: expired\n    label: Expired\n")
+        (root / "vocabularies" / "statuses.yml").read_text() + "  - code: expired\n    label: Expired\n"
+    )
     write_law(root, law())
     msg = one_problem(root)
     assert "law.schema.json" in msg and "vocabularies/statuses.yml has" in msg and "'expired'" in msg

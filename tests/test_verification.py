@@ -18,11 +18,18 @@ from ingest.rules.corpus import validate
 from ingest.rules.verification import OFFICIAL_LINK, derived_level, unsupported
 from tests.helpers import law, make_root, write, write_law
 
-HOSTS = [{"prefix": "gov.sg", "kind": "government", "label": "x"},
-         {"prefix": "github.com/example/copies", "kind": "faithful-copy", "label": "x"}]
+HOSTS = [
+    {"prefix": "gov.sg", "kind": "government", "label": "x"},
+    {"prefix": "github.com/example/copies", "kind": "faithful-copy", "label": "x"},
+]
 SSO = "https://sso.agc.gov.sg/Act/EX2010"
-OFFICIAL = {"citation": "SSO, current version", "url": SSO, "accessed": "2026-12-06",
-            "supports": ["number", "dates.adopted", "dates.in_force", "status"], "provisions": ["s 6"]}
+OFFICIAL = {
+    "citation": "SSO, current version",
+    "url": SSO,
+    "accessed": "2026-12-06",
+    "supports": ["number", "dates.adopted", "dates.in_force", "status"],
+    "provisions": ["s 6"],
+}
 LINK = {"url": SSO, "kind": "consolidated", "language": "en", "official": True}
 QUOTE = {"text": "Information shall not be denied legal effect.", "lang": "en", "url": f"{SSO}?ProvIds=pr6-"}
 
@@ -37,17 +44,20 @@ def problems(root: Path) -> list[str]:
     return [str(p) for p in validate(root).problems]
 
 
-@pytest.mark.parametrize(("url", "official"), [
-    ("https://sso.agc.gov.sg/Act/ETA2010", True),
-    ("https://www.gov.sg/x", True),
-    ("https://gov.sg", True),
-    ("https://evilgov.sg/x", False),
-    ("https://gov.sg.example.com/x", False),
-    ("https://github.com/example/copies/blob/main/a.md", True),
-    ("https://github.com/example/copies-not/a.md", False),
-    ("https://github.com/example/other", False),
-    (None, False),
-])
+@pytest.mark.parametrize(
+    ("url", "official"),
+    [
+        ("https://sso.agc.gov.sg/Act/ETA2010", True),
+        ("https://www.gov.sg/x", True),
+        ("https://gov.sg", True),
+        ("https://evilgov.sg/x", False),
+        ("https://gov.sg.example.com/x", False),
+        ("https://github.com/example/copies/blob/main/a.md", True),
+        ("https://github.com/example/copies-not/a.md", False),
+        ("https://github.com/example/other", False),
+        (None, False),
+    ],
+)
 def test_official_addresses(url: str | None, official: bool) -> None:
     assert bool(official_entry(url, HOSTS)) is official
 
@@ -73,8 +83,12 @@ def test_validate_refuses_a_level_the_sources_do_not_support(tmp_path: Path) -> 
     rec["provenance"]["sources"][0]["url"] = "https://lawfirm.example.com/note"
     write_law(root, rec)
     found = problems(root)
-    assert len(found) == 1 and "provenance.verification: claims 'checked-official-text', but no official source " \
-        "supports: number, dates.adopted, dates.in_force, status, provision s 6" in found[0]
+    assert (
+        len(found) == 1
+        and "provenance.verification: claims 'checked-official-text', but no official source "
+        "supports: number, dates.adopted, dates.in_force, status, provision s 6"
+        in found[0]
+    )
     write_law(root, checked_law())
     assert problems(root) == []
 
@@ -96,11 +110,20 @@ def test_quotes_are_short(tmp_path: Path) -> None:
 
 
 def answer(basis: dict[str, Any], status: str = "checked-official-text") -> dict[str, Any]:
-    return {"country": "SG", "answers": [{
-        "indicator": "et-legal-recognition", "value": "yes", "since": "2010-07-01", "basis": [basis],
-        "note": "Records keep their effect.",
-        "verification": {"status": status, "by": "Editors", "on": "2026-12-06", "evidence": "seen"},
-        "review": {"status": "draft"}}]}
+    return {
+        "country": "SG",
+        "answers": [
+            {
+                "indicator": "et-legal-recognition",
+                "value": "yes",
+                "since": "2010-07-01",
+                "basis": [basis],
+                "note": "Records keep their effect.",
+                "verification": {"status": status, "by": "Editors", "on": "2026-12-06", "evidence": "seen"},
+                "review": {"status": "draft"},
+            }
+        ],
+    }
 
 
 def with_codebook(root: Path) -> Path:
@@ -148,10 +171,64 @@ def test_the_database_shows_the_earned_level_and_what_is_unsupported(tmp_path: P
     with closing(sqlite3.connect(tmp_path / "laws.db")) as conn:
         rows = dict(conn.execute("SELECT id, verification FROM laws"))
         unsup = dict(conn.execute("SELECT id, unsupported FROM laws"))
-        official = conn.execute("SELECT official, supports, provisions FROM sources WHERE law_id = 'sg-example-act-2010'").fetchone()
+        official = conn.execute(
+            "SELECT official, supports, provisions FROM sources WHERE law_id = 'sg-example-act-2010'"
+        ).fetchone()
         quoted = conn.execute("SELECT quote_official FROM provisions WHERE law_id = 'sg-example-act-2010'").fetchone()
-    assert rows == {"sg-example-act-2010": "checked-official-text", "sg-other-act-2011": "unverified",
-                    "sg-weak-act-2012": "unverified"}
+    assert rows == {
+        "sg-example-act-2010": "checked-official-text",
+        "sg-other-act-2011": "unverified",
+        "sg-weak-act-2012": "unverified",
+    }
     assert unsup["sg-example-act-2010"] == "[]"
     assert '"dates.adopted"' in unsup["sg-other-act-2011"] and '"provision s 6"' in unsup["sg-other-act-2011"]
     assert official == (1, '["number", "dates.adopted", "dates.in_force", "status"]', '["s 6"]') and quoted == (0,)
+
+
+async def test_the_law_page_says_which_source_supports_each_fact(tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    from tests.helpers import make_datasette
+
+    root = make_root(tmp_path)
+    rec = checked_law()
+    rec["provisions"][0]["url"] = f"{SSO}?ProvIds=pr6-"
+    rec["provisions"][0]["quote"] = dict(QUOTE, via="A faithful copy")
+    rec["provenance"]["sources"].append(
+        {"citation": "A law firm's note", "url": "https://lawfirm.example.com/n", "supports": ["number"], "note": "A lead."}
+    )
+    write_law(root, rec)
+    other = law(id="sg-other-act-2011", links=[dict(LINK)])
+    other["provenance"]["sources"] = [{**OFFICIAL, "supports": ["status"], "provisions": []}]
+    write_law(root, other)
+    corpus, _ = build(root, tmp_path / "laws.db")
+    assert not corpus.problems
+    ds = make_datasette(tmp_path / "laws.db")
+
+    page = BeautifulSoup((await ds.client.get("/law/sg-example-act-2010")).text, "html.parser")
+    facts = {dt.get_text(strip=True): dd for dt, dd in zip(page.select("dl.facts dt"), page.select("dl.facts dd"), strict=True)}
+    number = facts["Number"].select_one(".backing")
+    assert [a["href"] for a in number.find_all("a")] == ["#source-1", "#source-2"]
+    assert number.find("a", href="#source-1")["title"] == "official source"
+    assert number.find("a", href="#source-2")["title"] == "not an official source"
+    assert facts["In force"].select_one(".backing a")["href"] == "#source-1"
+    assert "Not yet supported" not in facts["Verification"].get_text()
+    row = page.select_one("#provision-0")
+    assert row.find("a", href=f"{SSO}?ProvIds=pr6-").get_text() == "s 6"
+    quote = row.select_one(".provision-evidence q")
+    assert quote.get_text() == QUOTE["text"] and quote["lang"] == "en"
+    assert row.select_one(".quote-source").get_text() == "official text" and "A faithful copy" in row.get_text()
+    first = page.select_one("#source-1")
+    assert (
+        "official" in first.get_text()
+        and "Supports: number, dates.adopted, dates.in_force, status, provision s 6" in first.get_text()
+    )
+
+    other_page = BeautifulSoup((await ds.client.get("/law/sg-other-act-2011")).text, "html.parser")
+    text = other_page.get_text(" ", strip=True)
+    assert "Not yet supported by an official source: number, dates.adopted, dates.in_force, provision s 6." in text
+    assert other_page.select_one("#provision-0 .unbacked").get_text() == "no source named"
+
+    facet = (await ds.client.get("/laws/laws.json?_facet=verification")).json()
+    counts = {f["value"]: f["count"] for f in facet["facet_results"]["results"]["verification"]["results"]}
+    assert counts == {"checked-official-text": 1, "unverified": 1}

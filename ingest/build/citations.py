@@ -46,12 +46,20 @@ _BE_YEARS = range(1900 + BE_OFFSET, 2101 + BE_OFFSET)
 # is tried only when one of its needles is in the text.
 _TEXT_NUMBERS: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (re.compile(r"\bns\s*/\s*rkm\s*/\s*(\d{3,4})\s*/\s*(\d{2,4})"), "rkm", ("rkm",)),
-    (re.compile(r"(?<![\d/])(\d{1,4})\s*/\s*(\d{4})\s*/\s*(qh\d{1,2}|n[dđ]-cp|tt-[a-z]{2,6}|q[dđ]-[a-z]{2,6}|ubtvqh\d{1,2})\b"),
-     "vn", ("/",)),
+    (
+        re.compile(
+            r"(?<![\d/])(\d{1,4})\s*/\s*(\d{4})\s*/\s*(qh\d{1,2}|n[dđ]-cp|tt-[a-z]{2,6}|q[dđ]-[a-z]{2,6}|ubtvqh\d{1,2})\b"
+        ),
+        "vn",
+        ("/",),
+    ),
     (re.compile(r"(?<![\d/])(\d{1,4})\s*/\s*([a-z]{2,5})\b"), "series", ("/",)),
     (re.compile(r"(?<![\d/])(\d{1,5})\s*/\s*(\d{4})(?![\d/])"), "slash", ("/",)),
-    (re.compile(r"\b(?:no|act|law|number|nomor|nr)\.?\s*(\d{1,5})\s+(?:of|tahun)\s+(?:year\s+)?(\d{4})\b"), "of",
-     (" of ", "tahun")),
+    (
+        re.compile(r"\b(?:no|act|law|number|nomor|nr)\.?\s*(\d{1,5})\s+(?:of|tahun)\s+(?:year\s+)?(\d{4})\b"),
+        "of",
+        (" of ", "tahun"),
+    ),
     (re.compile(r"\brepublic\s+act\s*(?:no\.?\s*)?(\d{3,5})\b|\bra\s*(\d{3,5})\b"), "ra", ("republic", "ra")),
     (re.compile(r"\((?:no|number)\.?\s*(\d{1,2})\)"), "ordinal", ("(",)),
     (re.compile(r"\b(?:cap|chapter|chp)\.?\s*(\d{1,4}[a-z]?)\b"), "cap", ("cap", "chapter", "chp")),
@@ -72,8 +80,11 @@ _REVISED = re.compile(r"\b(?:revised|revision|amended|amanded|as amended|reprint
 _BE = re.compile(r"\bb\.?\s*e\.?\s*(\d{4})\b")
 _YEAR = re.compile(r"(?<![\d/.])(\d{4})(?![\d/])")
 _WORD = re.compile(r"[a-z0-9]+")
-_JOIN = [(re.compile(r"\be-\s*"), "electronic ", "e-"), (re.compile(r"\bcyber\s+(security|crime)"), r"cyber\1", "cyber"),
-         (re.compile(r"\bdata\s*base"), "database", "data")]
+_JOIN = [
+    (re.compile(r"\be-\s*"), "electronic ", "e-"),
+    (re.compile(r"\bcyber\s+(security|crime)"), r"cyber\1", "cyber"),
+    (re.compile(r"\bdata\s*base"), "database", "data"),
+]
 _STOP_WORDS = """
 a an and as at by for from in into of on or the to under with which will
 law laws act acts code no number nr chapter cap chp english thai khmer lao burmese vietnamese malay indonesian
@@ -113,6 +124,7 @@ def numbers_in(text: str) -> tuple[list[Number], int | None, str]:
     for pattern, kind, needles in _TEXT_NUMBERS:
         if not any(n in text for n in needles):
             continue
+
         def take(m: re.Match[str], kind: str = kind) -> str:
             nonlocal ordinal
             g = m.groups()
@@ -138,6 +150,7 @@ def numbers_in(text: str) -> tuple[list[Number], int | None, str]:
             else:
                 found.append(Number(_serial(g[0]), None, None, strong=False))
             return " " * len(m.group(0))
+
         text = pattern.sub(take, text)
     return found, ordinal, text
 
@@ -199,8 +212,9 @@ def cite_url(url: str) -> Citation:
     return Citation(numbers, {n.year for n in numbers if n.year}, None, bool(_DRAFT_URL.search(text)), frozenset())
 
 
-def record_citation(number: str | None, title: str, short_title: str | None, local_titles: list[str],
-                    year: int | None) -> tuple[Citation, list[frozenset[str]]]:
+def record_citation(
+    number: str | None, title: str, short_title: str | None, local_titles: list[str], year: int | None
+) -> tuple[Citation, list[frozenset[str]]]:
     """A law record's numbers (from its number and short title), years (its year,
     and those in its number and titles), ordinal (from its title) and words (one
     set per English title: full and short)."""

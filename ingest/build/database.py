@@ -20,8 +20,7 @@ from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
 
-from ingest.build import peers as reconcile
-from ingest.build import tables, timeline, timestamps
+from ingest.build import peer_tables, tables, timeline, timestamps
 from ingest.common.atomic import alive
 from ingest.common.paths import DB_DIR, PACKAGE
 from ingest.records.files import digest
@@ -73,7 +72,8 @@ def read_previous(db_path: Path) -> Previous | None:
             refs: dict[str, list[str]] = {}
             quoted: dict[str, list[str]] = {}
             for law_id, ref, official in conn.execute(
-                    "SELECT law_id, ref, quote_official FROM provisions ORDER BY law_id, position"):
+                "SELECT law_id, ref, quote_official FROM provisions ORDER BY law_id, position"
+            ):
                 refs.setdefault(law_id, []).append(ref_key(ref))
                 if official:
                     quoted.setdefault(law_id, []).append(ref_key(ref))
@@ -83,17 +83,34 @@ def read_previous(db_path: Path) -> Previous | None:
                 "evidence, verification, provenance_note IS NOT NULL, areas FROM laws"
             ):
                 d = {k: v for k, v in zip(("adopted", "promulgated", "in_force", "repealed"), row[4:8], strict=True) if v}
-                facts[row[2]] = LawFacts(row[0], row[1], row[2], row[3], d, json.loads(row[11]),
-                                         rels.get(row[0], []), row[8], row[9], bool(row[10]), refs.get(row[0], []),
-                                         quoted.get(row[0], []))
+                facts[row[2]] = LawFacts(
+                    row[0],
+                    row[1],
+                    row[2],
+                    row[3],
+                    d,
+                    json.loads(row[11]),
+                    rels.get(row[0], []),
+                    row[8],
+                    row[9],
+                    bool(row[10]),
+                    refs.get(row[0], []),
+                    quoted.get(row[0], []),
+                )
             builder = digests.pop(BUILDER, "")
             return Previous(digests, facts, builder)
     except sqlite3.Error:
         return None
 
 
-def build(root: Path, db_path: Path, previous: Previous | None = None, today: dt.date | None = None,
-          jobs: int | None = None, progress: Progress | None = None) -> tuple[Corpus, dict[str, int] | None]:
+def build(
+    root: Path,
+    db_path: Path,
+    previous: Previous | None = None,
+    today: dt.date | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[Corpus, dict[str, int] | None]:
     """Validate the records under `root` and write the database atomically.
 
     Rows are written to a temporary file while the records are read; the file
@@ -196,8 +213,10 @@ class _Writer:
         tables.codebook_and_answers(conn, corpus)
         # when each record file was created and last changed (git history, else its own dates)
         conn.execute("DELETE FROM record_times")
-        conn.executemany("INSERT INTO record_times VALUES (?, ?, ?, ?)",
-                         [(p, *t) for p, t in sorted(timestamps.record_times(Path(corpus.root)).items())])
+        conn.executemany(
+            "INSERT INTO record_times VALUES (?, ?, ?, ?)",
+            [(p, *t) for p, t in sorted(timestamps.record_times(Path(corpus.root)).items())],
+        )
         conn.execute("COMMIT")
         # derived tables: recomputed for the countries whose laws changed
         conn.execute("CREATE TEMP TABLE affected_countries (code TEXT PRIMARY KEY)")
@@ -207,7 +226,7 @@ class _Writer:
         timeline.recompute(conn, sorted(affected), self.today)
         conn.execute("COMMIT")
         # the reconciliation with the UNCTAD tracker snapshot, recomputed from the current records
-        reconcile.write_tables(conn, corpus.peer_files.get("unctad", ("", None))[1])
+        peer_tables.write_tables(conn, corpus.peer_files.get("unctad", ("", None))[1])
         if not self.patch:
             conn.executescript(VIEWS_SQL.read_text(encoding="utf-8"))
             import sqlite_utils  # only a full build needs it
@@ -221,8 +240,10 @@ class _Writer:
             broken = conn.execute("PRAGMA foreign_key_check").fetchall()
             if broken:
                 raise RuntimeError(f"foreign keys broken in the new database: {broken[:5]}")
-        counts = {t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
-                  for t in ("laws", "countries", "provisions", "relations", "law_titles")}
+        counts = {
+            t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
+            for t in ("laws", "countries", "provisions", "relations", "law_titles")
+        }
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.close()
         self.conn = None
@@ -282,5 +303,13 @@ def _files(conn: sqlite3.Connection, items: Iterable[tuple[str, str]]) -> None:
     conn.executemany("INSERT INTO files VALUES (?, ?, ?)", rows)
 
 
-FILE_KINDS = {"schemas": "schema", "vocabularies": "vocabulary", "countries": "country", "codebook": "codebook",
-              "answers": "answers", "reviews": "review", "peers": "peer", "sources": "official-hosts"}
+FILE_KINDS = {
+    "schemas": "schema",
+    "vocabularies": "vocabulary",
+    "countries": "country",
+    "codebook": "codebook",
+    "answers": "answers",
+    "reviews": "review",
+    "peers": "peer",
+    "sources": "official-hosts",
+}

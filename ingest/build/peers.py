@@ -4,9 +4,8 @@ with our records in the built database.
 `reconcile(snapshot, conn)` returns, for every member state and UNCTAD area,
 UNCTAD's status beside ours (`Result.status`) and every disagreement
 (`Result.disagreements`), each with a kind from `KINDS` and a reason naming
-both sides. It only reads `conn`. `write_tables(conn, snapshot)` writes the
-tables of db/peers.sql from it; the build calls it, so the disagreements are
-recomputed from the snapshot and the current records at every build.
+both sides. It only reads `conn`; ingest.build.peer_tables writes the tables
+of db/peers.sql from it at every build.
 
 Areas: UNCTAD's "Electronic Transactions" is our e-transactions (a document it
 links there may also be one of our e-signatures laws), "Consumer Protection"
@@ -16,19 +15,15 @@ consumer-protection, "Privacy and Data Protection" data-protection, and
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingest.build.peer_context import Context
 from ingest.build.peer_kinds import AREA_MAP, DRAFT, GONE, KINDS, LEGISLATION, NO_ADDRESS, NONE, RELATED
-from ingest.build.record_match import Match, Records, details
-from ingest.common.paths import DB_DIR
+from ingest.build.record_match import Match
 from ingest.records.model import ENACTED
 
-PEERS_SQL = DB_DIR / "peers.sql"
-TABLES = ("peer_disagreements", "peer_status", "peer_disagreement_kinds", "peer_snapshots")
 
 @dataclass
 class Result:
@@ -36,61 +31,11 @@ class Result:
     disagreements: list[dict[str, Any]] = field(default_factory=list)
 
 
-class _Context:
-    """What the reasons need from the database, read once."""
-
-    def __init__(self, conn: sqlite3.Connection, countries: list[str]) -> None:
-        self.conn = conn
-        self.records = Records.load(conn, countries)
-        self.area_labels = dict(conn.execute("SELECT code, label FROM areas"))
-        self.status_labels = dict(conn.execute("SELECT code, label FROM statuses"))
-        self.statement_labels = dict(conn.execute("SELECT code, label FROM coverage_statuses"))
-        self.names = dict(conn.execute("SELECT code, name FROM countries"))
-        self.coverage = {(c, a): (s, n) for c, a, s, n in conn.execute("SELECT country, area, status, note FROM coverage")}
-        self.principal = {(c, a): law for c, a, law in conn.execute("SELECT country, area, law_id FROM principal_laws")}
-        self.enacted: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self.drafts: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for law in self.records.laws.values():
-            country = law.country
-            for area in law.areas:
-                if law.status in ENACTED:
-                    self.enacted[(country, area)].append(law.id)
-                elif law.status == "draft":
-                    self.drafts[(country, area)].append(law.id)
-        self._details: dict[str, dict[str, Any]] = {}
-
-    def law(self, law_id: str) -> dict[str, Any]:
-        if law_id not in self._details:
-            self._details.update(details(self.conn, [law_id]))
-        return self._details[law_id]
-
-    def name(self, law_id: str) -> str:
-        d = self.law(law_id)
-        text = str(d["title"])
-        if d["number"] and d["number"] not in text:
-            text += f" ({d['number']})"
-        if d["year"] and str(d["year"]) not in text:
-            text += f", {d['year']}"
-        return text
-
-    def state(self, law_id: str) -> str:
-        d = self.law(law_id)
-        text = str(self.status_labels.get(d["status"], d["status"])).lower()
-        if d["status"] in ("in-force", "partly-in-force") and d["in_force"] and d["in_force"] != "unknown":
-            text += f" since {d['in_force']}"
-        if d["status"] == "repealed" and d["repealed"]:
-            text += f" on {d['repealed']}"
-        return text
-
-    def areas(self, codes: tuple[str, ...] | list[str]) -> str:
-        return " or ".join(self.area_labels.get(a, a).lower() for a in codes)
-
-
 def reconcile(snapshot: dict[str, Any], conn: sqlite3.Connection) -> Result:
     """UNCTAD's status beside ours, and every disagreement, for each member state
     and area of the snapshot."""
     countries = [c["country"] for c in snapshot.get("countries") or []]
-    ctx = _Context(conn, countries)
+    ctx = Context(conn, countries)
     result = Result()
     for entry in snapshot.get("countries") or []:
         country = entry["country"]
@@ -102,13 +47,29 @@ def reconcile(snapshot: dict[str, Any], conn: sqlite3.Connection) -> Result:
                 continue
             found = _cell(ctx, country, item, ours)
             cell = _our_cell(ctx, country, ours[0])
-            result.status.append({
-                "peer": snapshot["peer"], "country": country, "unctad_area": item["area"], "area": ours[0],
-                "their_status": item["status"], "their_links": len(item["links"]), "our_status": cell["status"],
-                "our_statement": cell["statement"], "our_law_id": cell["law_id"], "disagreements": len(found)})
+            result.status.append(
+                {
+                    "peer": snapshot["peer"],
+                    "country": country,
+                    "unctad_area": item["area"],
+                    "area": ours[0],
+                    "their_status": item["status"],
+                    "their_links": len(item["links"]),
+                    "our_status": cell["status"],
+                    "our_statement": cell["statement"],
+                    "our_law_id": cell["law_id"],
+                    "disagreements": len(found),
+                }
+            )
             for d in found:
-                d.update(peer=snapshot["peer"], country=country, country_name=ctx.names[country],
-                         unctad_area=item["area"], areas=list(ours), their_status=item["status"])
+                d.update(
+                    peer=snapshot["peer"],
+                    country=country,
+                    country_name=ctx.names[country],
+                    unctad_area=item["area"],
+                    areas=list(ours),
+                    their_status=item["status"],
+                )
                 d.setdefault("their_url", None)
                 d.setdefault("their_title", None)
                 d.setdefault("law_ids", [])
@@ -119,7 +80,7 @@ def reconcile(snapshot: dict[str, Any], conn: sqlite3.Connection) -> Result:
     return result
 
 
-def _our_cell(ctx: _Context, country: str, area: str) -> dict[str, Any]:
+def _our_cell(ctx: Context, country: str, area: str) -> dict[str, Any]:
     """Our status of a cell, as the compare page shows it, with the explicit
     statement beside it; `class` is what is compared with UNCTAD's status."""
     law_id = ctx.principal.get((country, area))
@@ -137,7 +98,7 @@ def _our_cell(ctx: _Context, country: str, area: str) -> dict[str, Any]:
     return {"status": shown, "statement": statement, "note": note, "law_id": law_id, "class": cls}
 
 
-def _cell(ctx: _Context, country: str, item: dict[str, Any], ours: tuple[str, ...]) -> list[dict[str, Any]]:
+def _cell(ctx: Context, country: str, item: dict[str, Any], ours: tuple[str, ...]) -> list[dict[str, Any]]:
     their, links = item["status"], item["links"]
     cell = _our_cell(ctx, country, ours[0])
     where = f"{item['area']} in {ctx.names[country]}"
@@ -173,7 +134,7 @@ def _first_sentence(text: str | None) -> str:
     return text if cut < 0 else text[: cut + 1]
 
 
-def _some(ctx: _Context, ids: list[str], principal: str | None) -> tuple[list[str], str]:
+def _some(ctx: Context, ids: list[str], principal: str | None) -> tuple[list[str], str]:
     ordered = ([principal] if principal in ids else []) + sorted(i for i in ids if i != principal)
     shown = ordered[:2]
     text = "; ".join(f"{ctx.name(i)} ({ctx.state(i)})" for i in shown)
@@ -182,8 +143,9 @@ def _some(ctx: _Context, ids: list[str], principal: str | None) -> tuple[list[st
     return ordered, text
 
 
-def _status(ctx: _Context, country: str, their: str, links: list[dict[str, str]],
-            cell: dict[str, Any], ours: tuple[str, ...], where: str) -> list[dict[str, Any]]:
+def _status(
+    ctx: Context, country: str, their: str, links: list[dict[str, str]], cell: dict[str, Any], ours: tuple[str, ...], where: str
+) -> list[dict[str, Any]]:
     area = ctx.area_labels.get(ours[0], ours[0]).lower()
     cls = cell["class"]
     enacted = ctx.enacted.get((country, ours[0]), [])
@@ -214,20 +176,27 @@ def _status(ctx: _Context, country: str, their: str, links: list[dict[str, str]]
         drafts = ctx.drafts.get((country, ours[0]), [])
         ids = drafts
         label = ctx.statement_labels.get(cls, cls).lower()
-        ours_text = f"we record no enacted law in {area} ({label}): {statement}" if statement else \
-            f"we record no enacted law in {area}, only {'; '.join(ctx.name(i) for i in drafts)}."
+        ours_text = (
+            f"we record no enacted law in {area} ({label}): {statement}"
+            if statement
+            else f"we record no enacted law in {area}, only {'; '.join(ctx.name(i) for i in drafts)}."
+        )
     elif their == LEGISLATION and cls == "unknown":
         kind = "they-list-law-we-record-unknown"
-        ours_text = f"our records state that it is unknown whether {area} law exists: {statement}" if statement else \
-            f"our records hold no law and no statement for {area}."
+        ours_text = (
+            f"our records state that it is unknown whether {area} law exists: {statement}"
+            if statement
+            else f"our records hold no law and no statement for {area}."
+        )
     if kind is None:
         return []
     reason = f"UNCTAD: '{their}' for {where}, and {_linked(links)}. Ours: {ours_text}"
     return [{"kind": kind, "law_ids": ids, "reason": reason.strip()}]
 
 
-def _contradiction(ctx: _Context, their: str, links: list[dict[str, str]], matches: list[tuple[dict[str, Any], Match]],
-                   area: str) -> list[dict[str, Any]]:
+def _contradiction(
+    ctx: Context, their: str, links: list[dict[str, str]], matches: list[tuple[dict[str, Any], Match]], area: str
+) -> list[dict[str, Any]]:
     drafts = [m.draft for _, m in matches]
     enacted = [i for _, m in matches if not m.draft for i in m.ids if ctx.records.laws[i].status in ENACTED]
     if their == NONE and links and not all(drafts):
@@ -239,16 +208,29 @@ def _contradiction(ctx: _Context, their: str, links: list[dict[str, str]], match
     elif their == LEGISLATION and all(drafts):
         text = f"every document it links for {area} is a draft or bill: {_titles(links)}"
     elif their == DRAFT and links and not any(drafts) and enacted:
-        text = f"none of the documents it links for {area} is a draft, and we record {ctx.name(enacted[0])} " \
-               f"as {ctx.state(enacted[0])}"
+        text = (
+            f"none of the documents it links for {area} is a draft, and we record {ctx.name(enacted[0])} "
+            f"as {ctx.state(enacted[0])}"
+        )
     else:
         return []
-    return [{"kind": "status-contradicts-links", "law_ids": enacted[:1],
-             "reason": f"UNCTAD's status for {area} is '{their}', yet {text}."}]
+    return [
+        {
+            "kind": "status-contradicts-links",
+            "law_ids": enacted[:1],
+            "reason": f"UNCTAD's status for {area} is '{their}', yet {text}.",
+        }
+    ]
 
 
-def _omission(ctx: _Context, country: str, ours: tuple[str, ...], matches: list[tuple[dict[str, Any], Match]],
-              cell: dict[str, Any], area: str) -> list[dict[str, Any]]:
+def _omission(
+    ctx: Context,
+    country: str,
+    ours: tuple[str, ...],
+    matches: list[tuple[dict[str, Any], Match]],
+    cell: dict[str, Any],
+    area: str,
+) -> list[dict[str, Any]]:
     principal = cell["law_id"]
     if not principal or principal not in ctx.records.laws:
         return []
@@ -263,15 +245,24 @@ def _omission(ctx: _Context, country: str, ours: tuple[str, ...], matches: list[
     newest = max(in_area, key=lambda i: (ctx.records.laws[i].year or 0, i), default=None)
     if newest and (year is None or (ctx.records.laws[newest].year or 0) >= year):
         return []
-    theirs = f"the newest law of ours they link for the area is {ctx.name(newest)}" if newest else \
-        "none of the documents they link for the area is a law we record in it"
-    return [{"kind": "they-omit-current-law", "law_ids": [principal],
-             "reason": f"UNCTAD's links for {area} leave out {ctx.name(principal)}, which we record as "
-                       f"{ctx.state(principal)} and take as the area's principal law; {theirs}."}]
+    theirs = (
+        f"the newest law of ours they link for the area is {ctx.name(newest)}"
+        if newest
+        else "none of the documents they link for the area is a law we record in it"
+    )
+    return [
+        {
+            "kind": "they-omit-current-law",
+            "law_ids": [principal],
+            "reason": f"UNCTAD's links for {area} leave out {ctx.name(principal)}, which we record as "
+            f"{ctx.state(principal)} and take as the area's principal law; {theirs}.",
+        }
+    ]
 
 
-def _document(ctx: _Context, country: str, area: str, ours: tuple[str, ...], link: dict[str, str],
-              m: Match) -> list[dict[str, Any]]:
+def _document(
+    ctx: Context, country: str, area: str, ours: tuple[str, ...], link: dict[str, str], m: Match
+) -> list[dict[str, Any]]:
     title, url = link["title"], link["url"]
     base = {"their_url": url, "their_title": title, "match": m.how or None}
     no_address = url.strip() in NO_ADDRESS
@@ -280,24 +271,38 @@ def _document(ctx: _Context, country: str, area: str, ours: tuple[str, ...], lin
     if not m.ids:
         if m.candidates:
             names = "; ".join(ctx.name(i) for i in m.candidates)
-            return [{**base, "kind": "ambiguous-document", "law_ids": m.candidates,
-                     "reason": f"{said}; its title gives no number or year that tells apart the records it fits: {names}."}]
+            return [
+                {
+                    **base,
+                    "kind": "ambiguous-document",
+                    "law_ids": m.candidates,
+                    "reason": f"{said}; its title gives no number or year that tells apart the records it fits: {names}.",
+                }
+            ]
         if m.missing_numbers:
             nums = ", ".join(_number_text(n) for n in m.missing_numbers)
             why = f"none of our records for {ctx.names[country]} carries the number {nums}"
         elif m.nearest:
             differs = "is of another year" if m.nearest_differs == "year" else "has another ordinal number"
-            why = f"none of our records for {ctx.names[country]} matches it: the nearest, {ctx.name(m.nearest[0])} " \
-                  f"({ctx.state(m.nearest[0])}), {differs}"
+            why = (
+                f"none of our records for {ctx.names[country]} matches it: the nearest, {ctx.name(m.nearest[0])} "
+                f"({ctx.state(m.nearest[0])}), {differs}"
+            )
         else:
             why = f"none of our records for {ctx.names[country]} matches its title"
         return [{**base, "kind": "unmatched-document", "law_ids": [], "reason": f"{said}; {why}."}]
     out = []
     if m.url_ids:
         t, u = m.ids[0], m.url_ids[0]
-        out.append({**base, "kind": "link-title-contradicts-url", "law_ids": [t, u],
-                    "reason": f"UNCTAD's link for {area} is titled '{title}', which names our record {ctx.name(t)} "
-                              f"({ctx.state(t)}), but its address ({url}) is that of {ctx.name(u)} ({ctx.state(u)})."})
+        out.append(
+            {
+                **base,
+                "kind": "link-title-contradicts-url",
+                "law_ids": [t, u],
+                "reason": f"UNCTAD's link for {area} is titled '{title}', which names our record {ctx.name(t)} "
+                f"({ctx.state(t)}), but its address ({url}) is that of {ctx.name(u)} ({ctx.state(u)}).",
+            }
+        )
     else:
         for law_id in m.ids:
             law = ctx.law(law_id)
@@ -306,25 +311,55 @@ def _document(ctx: _Context, country: str, area: str, ours: tuple[str, ...], lin
                 by = law["relations"].get("replaced-by", [])
                 after = f", replaced by {'; '.join(ctx.name(i) for i in by)}" if by else ", with no replacement recorded"
                 also = f" (and under {ctx.areas(law['areas'])}, not {ctx.areas(ours)})" if elsewhere else ""
-                out.append({**base, "kind": "they-list-replaced-law", "law_ids": [law_id, *by],
-                            "reason": f"{said}{how}; we record {ctx.name(law_id)} as {ctx.state(law_id)}{after}{also}."})
+                out.append(
+                    {
+                        **base,
+                        "kind": "they-list-replaced-law",
+                        "law_ids": [law_id, *by],
+                        "reason": f"{said}{how}; we record {ctx.name(law_id)} as {ctx.state(law_id)}{after}{also}.",
+                    }
+                )
             elif m.draft and law["status"] in ENACTED:
-                out.append({**base, "kind": "draft-link-for-enacted-law", "law_ids": [law_id],
-                            "reason": f"{said}, a draft or bill{how}; we record {ctx.name(law_id)} as {ctx.state(law_id)}."})
+                out.append(
+                    {
+                        **base,
+                        "kind": "draft-link-for-enacted-law",
+                        "law_ids": [law_id],
+                        "reason": f"{said}, a draft or bill{how}; we record {ctx.name(law_id)} as {ctx.state(law_id)}.",
+                    }
+                )
             elif elsewhere:
                 principal = ctx.principal.get((country, ours[0]))
-                tail = f"; our principal law for {ctx.areas(ours[:1])} is {ctx.name(principal)}" \
-                    if principal and principal not in m.ids else ""
-                out.append({**base, "kind": "document-in-other-area", "law_ids": [law_id],
-                            "reason": f"{said}{how}; it is our record {ctx.name(law_id)}, which we class under "
-                                      f"{ctx.areas(law['areas'])}, not {ctx.areas(ours)}{tail}."})
+                tail = (
+                    f"; our principal law for {ctx.areas(ours[:1])} is {ctx.name(principal)}"
+                    if principal and principal not in m.ids
+                    else ""
+                )
+                out.append(
+                    {
+                        **base,
+                        "kind": "document-in-other-area",
+                        "law_ids": [law_id],
+                        "reason": f"{said}{how}; it is our record {ctx.name(law_id)}, which we class under "
+                        f"{ctx.areas(law['areas'])}, not {ctx.areas(ours)}{tail}.",
+                    }
+                )
     if no_address:
         law_id = m.ids[0]
         official = ctx.law(law_id)["official_url"]
-        ours_text = f"our record {ctx.name(law_id)} gives its official text at {official}" if official else \
-            f"our record {ctx.name(law_id)} has no official link either"
-        out.append({**base, "kind": "document-without-url", "law_ids": [law_id],
-                    "reason": f"UNCTAD lists '{title}' for {area} with no web address ('{url}'); {ours_text}."})
+        ours_text = (
+            f"our record {ctx.name(law_id)} gives its official text at {official}"
+            if official
+            else f"our record {ctx.name(law_id)} has no official link either"
+        )
+        out.append(
+            {
+                **base,
+                "kind": "document-without-url",
+                "law_ids": [law_id],
+                "reason": f"UNCTAD lists '{title}' for {area} with no web address ('{url}'); {ours_text}.",
+            }
+        )
     return out
 
 
@@ -337,45 +372,6 @@ def _number_text(n: Any) -> str:
         return f"Act {n.serial}"
     parts = [n.serial, str(n.year) if n.year else "", n.tag.upper() if n.tag else ""]
     return "/".join(p for p in parts if p)
-
-
-# --------------------------------------------------------------------------
-# the tables
-
-
-def drop_tables(conn: sqlite3.Connection) -> None:
-    for table in TABLES:
-        conn.execute(f"DROP TABLE IF EXISTS [{table}]")
-
-
-def write_tables(conn: sqlite3.Connection, snapshot: dict[str, Any] | None) -> Result:
-    """(Re)create the tables of db/peers.sql and fill them from the snapshot and
-    the records in `conn`; with no snapshot, remove them."""
-    if snapshot is None:
-        drop_tables(conn)
-        return Result()
-    result = reconcile(snapshot, conn)
-    conn.executescript(PEERS_SQL.read_text(encoding="utf-8"))
-    began = not conn.in_transaction
-    if began:
-        conn.execute("BEGIN")
-    source = snapshot.get("source") or {}
-    conn.execute("INSERT INTO peer_snapshots VALUES (?,?,?,?,?,?,?,?,?)",
-                 (snapshot["peer"], snapshot["title"], source.get("description"), json.dumps(source.get("files") or []),
-                  source.get("date"), source.get("ref"), source.get("taken"), snapshot["acknowledgement"],
-                  f"peers/{snapshot['peer']}.yml"))
-    conn.executemany("INSERT INTO peer_disagreement_kinds VALUES (?,?,?,?)",
-                     [(code, label, desc, i) for i, (code, (label, desc)) in enumerate(KINDS.items())])
-    conn.executemany("INSERT INTO peer_status VALUES (?,?,?,?,?,?,?,?,?,?)",
-                     [(s["peer"], s["country"], s["unctad_area"], s["area"], s["their_status"], s["their_links"],
-                       s["our_status"], s["our_statement"], s["our_law_id"], s["disagreements"]) for s in result.status])
-    conn.executemany("INSERT INTO peer_disagreements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                     [(d["peer"], d["position"], d["country"], d["unctad_area"], ", ".join(d["areas"]), d["kind"],
-                       d["their_status"], d["their_title"], d["their_url"], d["law_ids"][0] if d["law_ids"] else None,
-                       json.dumps(d["law_ids"]), d["match"], d["reason"]) for d in result.disagreements])
-    if began:
-        conn.execute("COMMIT")
-    return result
 
 
 def counts(result: Result) -> dict[str, int]:

@@ -85,8 +85,8 @@ class Records:
             return self
         marks = ",".join("?" * len(countries))
         for law_id, country, title, short, number, year, status, areas in conn.execute(
-                f"SELECT id, country, title, short_title, number, year, status, areas FROM laws "
-                f"WHERE country IN ({marks})", countries):
+            f"SELECT id, country, title, short_title, number, year, status, areas FROM laws WHERE country IN ({marks})", countries
+        ):
             sets = [frozenset(sys.intern(w) for w in ws) for ws in (title_words(title), title_words(short or "")) if ws]
             law = Law(law_id, country, status, year, tuple(json.loads(areas)), title, short, number, sets)
             self.laws[law_id] = law
@@ -101,8 +101,9 @@ class Records:
 
     def _read(self, law: Law) -> Law:
         if law.cit is None:
-            local = [t for (t,) in self.conn.execute(
-                "SELECT title FROM law_titles WHERE law_id = ? ORDER BY position", (law.id,))]
+            local = [
+                t for (t,) in self.conn.execute("SELECT title FROM law_titles WHERE law_id = ? ORDER BY position", (law.id,))
+            ]
             law.cit = record_citation(law.number, law.title, law.short_title, local, law.year)[0]
         return law
 
@@ -202,10 +203,13 @@ def details(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any
         return out
     ids = sorted(set(ids))
     for i in range(0, len(ids), 500):
-        part = ids[i:i + 500]
+        part = ids[i : i + 500]
         marks = ",".join("?" * len(part))
-        cur = conn.execute(f"SELECT id, country, title, short_title, number, year, status, in_force, repealed, areas, "
-                           f"verification, official_url, file FROM laws WHERE id IN ({marks})", part)
+        cur = conn.execute(
+            f"SELECT id, country, title, short_title, number, year, status, in_force, repealed, areas, "
+            f"verification, official_url, file FROM laws WHERE id IN ({marks})",
+            part,
+        )
         cols = [c[0] for c in cur.description]
         for row in cur:
             d = dict(zip(cols, row, strict=True))
@@ -213,8 +217,8 @@ def details(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any
             d["relations"] = defaultdict(list)
             out[d["id"]] = d
         for law_id, rtype, target in conn.execute(
-                f"SELECT law_id, type, target_id FROM relations WHERE law_id IN ({marks}) ORDER BY law_id, type, target_id",
-                part):
+            f"SELECT law_id, type, target_id FROM relations WHERE law_id IN ({marks}) ORDER BY law_id, type, target_id", part
+        ):
             if target not in out[law_id]["relations"][rtype]:
                 out[law_id]["relations"][rtype].append(target)
     return out

@@ -25,18 +25,50 @@ def write(conn: sqlite3.Connection, corpus: Corpus) -> None:
         rid = rec["id"]
         d = rec["dates"]
         report = rec.get("report") or {}
-        conn.execute("INSERT INTO reviews VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                     (rid, rec["type"], rec["country"], rec["title"], rec["status"], d.get("planned"), d.get("held"),
-                      d.get("published"), parties_text(rec), report.get("url"), report.get("title"),
-                      len(rec["findings"]), rec.get("note"), f"reviews/{rid}.yml"))
-        conn.executemany("INSERT INTO review_parties VALUES (?,?,?,?,?)",
-                         [(rid, i, p.get("country"), p.get("body"), p.get("role")) for i, p in enumerate(rec["parties"])])
-        conn.executemany("INSERT INTO review_scope VALUES (?,?,?)",
-                         [(rid, kind[:-1], value) for kind in ("areas", "laws", "indicators")
-                          for value in rec["scope"].get(kind, [])])
-        conn.executemany("INSERT INTO review_findings VALUES (?,?,?,?,?,?,?,?,?)",
-                         [(rid, i, rec["country"], f["indicator"], f["assessment"], f.get("comment"), f.get("recommendation"),
-                           f.get("response"), f.get("dispute")) for i, f in enumerate(rec["findings"])])
+        conn.execute(
+            "INSERT INTO reviews VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                rid,
+                rec["type"],
+                rec["country"],
+                rec["title"],
+                rec["status"],
+                d.get("planned"),
+                d.get("held"),
+                d.get("published"),
+                parties_text(rec),
+                report.get("url"),
+                report.get("title"),
+                len(rec["findings"]),
+                rec.get("note"),
+                f"reviews/{rid}.yml",
+            ),
+        )
+        conn.executemany(
+            "INSERT INTO review_parties VALUES (?,?,?,?,?)",
+            [(rid, i, p.get("country"), p.get("body"), p.get("role")) for i, p in enumerate(rec["parties"])],
+        )
+        conn.executemany(
+            "INSERT INTO review_scope VALUES (?,?,?)",
+            [(rid, kind[:-1], value) for kind in ("areas", "laws", "indicators") for value in rec["scope"].get(kind, [])],
+        )
+        conn.executemany(
+            "INSERT INTO review_findings VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    rid,
+                    i,
+                    rec["country"],
+                    f["indicator"],
+                    f["assessment"],
+                    f.get("comment"),
+                    f.get("recommendation"),
+                    f.get("response"),
+                    f.get("dispute"),
+                )
+                for i, f in enumerate(rec["findings"])
+            ],
+        )
         if rec["status"] == "completed":
             _apply(conn, rec)
 
@@ -51,8 +83,10 @@ def _apply(conn: sqlite3.Connection, rec: dict[str, Any]) -> None:
     for f in rec["findings"]:
         if f["assessment"] == "not-assessed":
             continue
-        row = conn.execute("SELECT review_status FROM answers WHERE country = ? AND indicator = ? AND period = 0",
-                           (rec["country"], f["indicator"])).fetchone()
+        row = conn.execute(
+            "SELECT review_status FROM answers WHERE country = ? AND indicator = ? AND period = 0",
+            (rec["country"], f["indicator"]),
+        ).fetchone()
         if row is None:
             continue  # no answer recorded yet for this indicator
         if f.get("response") == "disputes":
@@ -62,6 +96,8 @@ def _apply(conn: sqlite3.Connection, rec: dict[str, Any]) -> None:
             current = row[0] if row[0] in RANK else "draft"
             status = wanted if RANK[wanted] >= RANK[current] or row[0] == "disputed" else current
             dispute = None
-        conn.execute("UPDATE answers SET review_status = ?, reviewed_by = ?, reviewed_on = ?, dispute = ?, review_id = ? "
-                     "WHERE country = ? AND indicator = ? AND period = 0",
-                     (status, by, on, dispute, rec["id"], rec["country"], f["indicator"]))
+        conn.execute(
+            "UPDATE answers SET review_status = ?, reviewed_by = ?, reviewed_on = ?, dispute = ?, review_id = ? "
+            "WHERE country = ? AND indicator = ? AND period = 0",
+            (status, by, on, dispute, rec["id"], rec["country"], f["indicator"]),
+        )

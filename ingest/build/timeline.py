@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import sqlite3
-from typing import Any
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from ingest.common import dates
 
@@ -55,14 +55,18 @@ def recompute(conn: sqlite3.Connection, countries: list[str], today: dt.date) ->
     for row in conn.execute(
         f"SELECT l.id, l.country, l.status, l.adopted, l.promulgated, l.in_force, l.repealed, it.position "
         f"FROM laws l JOIN instrument_types it ON it.code = l.instrument_type "
-        f"WHERE l.country IN ({marks}) AND l.status != 'draft'", countries):
+        f"WHERE l.country IN ({marks}) AND l.status != 'draft'",
+        countries,
+    ):
         laws[row[0]] = row
     successors: dict[str, list[str]] = defaultdict(list)
     amends: set[str] = set()
     base: dict[str, int] = defaultdict(int)
     for law_id, rtype, target in conn.execute(
         f"SELECT DISTINCT r.law_id, r.type, r.target_id FROM relations r JOIN laws l ON l.id = r.law_id "
-        f"WHERE l.country IN ({marks})", countries):
+        f"WHERE l.country IN ({marks})",
+        countries,
+    ):
         if rtype == "replaced-by":
             successors[law_id].append(target)
         elif rtype == "amends":
@@ -73,7 +77,9 @@ def recompute(conn: sqlite3.Connection, countries: list[str], today: dt.date) ->
     starts_of = {law_id: _force_start(row) for law_id, row in laws.items()}
     for law_id, country, area, position in conn.execute(
         f"SELECT la.law_id, l.country, la.area, la.position FROM law_areas la JOIN laws l ON l.id = la.law_id "
-        f"WHERE l.country IN ({marks}) AND l.status != 'draft'", countries):
+        f"WHERE l.country IN ({marks}) AND l.status != 'draft'",
+        countries,
+    ):
         row = laws[law_id]
         force, force_approx = starts_of[law_id]
         ends, ends_approx = _end(row, successors.get(law_id, []), starts_of, laws, today)
@@ -81,12 +87,14 @@ def recompute(conn: sqlite3.Connection, countries: list[str], today: dt.date) ->
         enact = next((d for d in (_day(row[3]), _day(row[4])) if d[0]), (None, True))
         if enact[0] and (force is None or enact[0] < force):
             stop = force if force is not None else ends
-            cells[(country, area)].append(_Span(law_id, "enacted-not-in-force", enact[0], stop, enact[1],
-                                                (1, *key_tail, _neg(enact[0]), law_id)))
+            cells[(country, area)].append(
+                _Span(law_id, "enacted-not-in-force", enact[0], stop, enact[1], (1, *key_tail, _neg(enact[0]), law_id))
+            )
         if force is not None:
             status = "partly-in-force" if row[2] == "partly-in-force" else "in-force"
-            cells[(country, area)].append(_Span(law_id, status, force, ends, force_approx or ends_approx,
-                                                (0, *key_tail, _neg(force), law_id)))
+            cells[(country, area)].append(
+                _Span(law_id, status, force, ends, force_approx or ends_approx, (0, *key_tail, _neg(force), law_id))
+            )
     rows: list[tuple[Any, ...]] = []
     for (country, area), spans in sorted(cells.items()):
         rows.extend((country, area, *seg) for seg in _sweep(spans))
@@ -116,8 +124,13 @@ def _force_start(row: tuple[Any, ...]) -> tuple[str | None, bool]:
     return None, True
 
 
-def _end(row: tuple[Any, ...], successors: list[str], starts_of: dict[str, tuple[str | None, bool]],
-         laws: dict[str, tuple[Any, ...]], today: dt.date) -> tuple[str | None, bool]:
+def _end(
+    row: tuple[Any, ...],
+    successors: list[str],
+    starts_of: dict[str, tuple[str | None, bool]],
+    laws: dict[str, tuple[Any, ...]],
+    today: dt.date,
+) -> tuple[str | None, bool]:
     """First day the law no longer held: its repeal, or its replacement's entry into force."""
     day, approx = _day(row[6])
     if day:

@@ -47,7 +47,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-
 from ingest.records import yamlsafe
 from ingest.records.files import discover
 
@@ -62,8 +61,7 @@ SOURCES = {  # how a record's times were found, as a phrase for readers
 FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LAW_DATE_KEYS = {"dates": ("adopted", "promulgated", "in_force", "repealed"), "provenance": ("last_verified",)}
 _ALL_DATE_KEYS = tuple(k for keys in _LAW_DATE_KEYS.values() for k in keys)
-_SECTION_KEYS = {section: re.compile(rf"^([ \t]+)({'|'.join(keys)}):(.*)$", re.M)
-                 for section, keys in _LAW_DATE_KEYS.items()}
+_SECTION_KEYS = {section: re.compile(rf"^([ \t]+)({'|'.join(keys)}):(.*)$", re.M) for section, keys in _LAW_DATE_KEYS.items()}
 _FIRST_CHILD = re.compile(r"^([ \t]+)[^\s#]", re.M)
 _NEXT_TOP = re.compile(r"\n[^ \t#\r\n]")  # the next line at column 0
 _VALUE = re.compile(r"""^\s*(?:'([^']*)'|"([^"]*)"|([^\s#'"]+))\s*(?:#.*)?$""")
@@ -123,8 +121,14 @@ def record_files(root: Path) -> dict[str, str]:
 
 def _git(args: list[str], cwd: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
-    return subprocess.Popen(["git", "--no-pager", *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        ["git", "--no-pager", *args],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _run(args: list[str], cwd: Path) -> bytes | None:
@@ -147,8 +151,21 @@ def _git_times(root: Path, files: list[str]) -> dict[str, Times] | None:
     if len(lines) < 3 or lines[0] != "true":
         return None
     prefix, shallow = lines[1], lines[2] == "true"
-    log = _git(["-c", "log.showRoot=true", "log", "-z", "--no-renames", "--name-status", "--format=%x01%ct",
-                "--no-show-signature", "--", "."], root)
+    log = _git(
+        [
+            "-c",
+            "log.showRoot=true",
+            "log",
+            "-z",
+            "--no-renames",
+            "--name-status",
+            "--format=%x01%ct",
+            "--no-show-signature",
+            "--",
+            ".",
+        ],
+        root,
+    )
     assert log.stdout is not None
     history = _history(_tokens(log.stdout), prefix)
     if log.wait() != 0:
@@ -222,7 +239,7 @@ def _dirty(root: Path, prefix: str) -> set[str] | None:
     for entry in out.decode("utf-8", "surrogateescape").split("\0"):
         path = entry[3:]
         if len(entry) > 3 and path.startswith(prefix):
-            dirty.add(path[len(prefix):])
+            dirty.add(path[len(prefix) :])
     return dirty
 
 
@@ -296,10 +313,10 @@ def _block(text: str, key: str) -> str | None:
             return None
     eol = text.find("\n", start)
     eol = len(text) if eol < 0 else eol
-    if text[start + len(head):eol].split("#", 1)[0].strip():
+    if text[start + len(head) : eol].split("#", 1)[0].strip():
         return _FLOW
     nxt = _NEXT_TOP.search(text, eol)
-    return text[eol:nxt.start() if nxt else len(text)]
+    return text[eol : nxt.start() if nxt else len(text)]
 
 
 def _key_uses(text: str) -> int:

@@ -23,7 +23,7 @@ from ingest.cli import review as cli_review
 from ingest.common.problems import Problem
 from ingest.records.files import find_root, show
 from ingest.rules.corpus import validate as validate_corpus
-from ingest.site.freshness import text_table as freshness_table
+from ingest.site.freshness_text import text_table as freshness_table
 from ingest.site.serve import datasette_args, ensure_inspect_file, is_stale, matrix_rows
 
 DEFAULT_DB = Path("db") / "laws.db"
@@ -39,17 +39,27 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 
 
 laws_option = click.option(
-    "--laws", "laws_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("laws"),
-    show_default=True, help="The folder of records.")
+    "--laws",
+    "laws_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("laws"),
+    show_default=True,
+    help="The folder of records.",
+)
 db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
-    show_default=True, help="The SQLite database to write or serve.")
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="The SQLite database to write or serve.",
+)
 today_option = click.option(
-    "--today", callback=_date, metavar="YYYY-MM-DD",
-    help="Check statuses as of this date instead of today.")
+    "--today", callback=_date, metavar="YYYY-MM-DD", help="Check statuses as of this date instead of today."
+)
 jobs_option = click.option(
-    "--jobs", "-j", type=click.IntRange(1, 64), default=None,
-    help="Processes used to read records (default: one per CPU).")
+    "--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Processes used to read records (default: one per CPU)."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,9 +94,11 @@ def validate(paths: tuple[Path, ...], today: dt.date | None, jobs: int | None) -
         click.echo(f"{len(problems)} problem(s) in {len(files)} file(s).", err=True)
         sys.exit(1)
     answered = sum(len(data["answers"]) for _, data in corpus.answer_files.values())
-    click.echo(f"OK: {len(corpus.laws)} laws, {len(corpus.countries)} countries, {len(corpus.vocab)} vocabularies, "
-               f"{len(corpus.indicators())} indicators, {answered} answers from {len(corpus.answer_files)} countries.",
-               err=True)
+    click.echo(
+        f"OK: {len(corpus.laws)} laws, {len(corpus.countries)} countries, {len(corpus.vocab)} vocabularies, "
+        f"{len(corpus.indicators())} indicators, {answered} answers from {len(corpus.answer_files)} countries.",
+        err=True,
+    )
 
 
 @main.command()
@@ -104,8 +116,7 @@ def build(laws_dir: Path, db_path: Path, full: bool, today: dt.date | None, jobs
     _build(laws_dir, db_path, full=full, today=today, jobs=jobs)
 
 
-def _build(laws_dir: Path, db_path: Path, full: bool = False, today: dt.date | None = None,
-           jobs: int | None = None) -> None:
+def _build(laws_dir: Path, db_path: Path, full: bool = False, today: dt.date | None = None, jobs: int | None = None) -> None:
     root = _root_of(laws_dir)
     start = time.perf_counter()
     previous = None if full else read_previous(db_path)
@@ -127,7 +138,9 @@ def _build(laws_dir: Path, db_path: Path, full: bool = False, today: dt.date | N
     click.echo(
         f"Built {show(db_path)}: {counts['laws']} laws, {counts['countries']} countries, "
         f"{counts['provisions']} provisions ({corpus.parsed} record files read, {corpus.reused} unchanged) "
-        f"in {secs:.1f} s, {rate:,.0f} records/s.", err=True)
+        f"in {secs:.1f} s, {rate:,.0f} records/s.",
+        err=True,
+    )
 
 
 @main.command()
@@ -154,9 +167,12 @@ def serve(laws_dir: Path, db_path: Path, host: str, port: int, dry_run: bool) ->
 @main.command()
 @laws_option
 @db_option
-@click.option("--freshness", "show_freshness", is_flag=True,
-              help="Coverage and freshness instead: records, answers, verification and what is stale, per member "
-                   "state and area.")
+@click.option(
+    "--freshness",
+    "show_freshness",
+    is_flag=True,
+    help="Coverage and freshness instead: records, answers, verification and what is stale, per member state and area.",
+)
 @today_option
 def stats(laws_dir: Path, db_path: Path, show_freshness: bool, today: dt.date | None) -> None:
     """Coverage: member states x areas, with law counts and gaps (--freshness:
@@ -187,8 +203,7 @@ def stats(laws_dir: Path, db_path: Path, show_freshness: bool, today: dt.date | 
 def _root_of(path: Path) -> Path:
     root = find_root(path)
     if root is None:
-        raise click.ClickException(
-            f"{path} is not inside a laws folder (a folder with schemas/ and vocabularies/)")
+        raise click.ClickException(f"{path} is not inside a laws folder (a folder with schemas/ and vocabularies/)")
     return root
 
 

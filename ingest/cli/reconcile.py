@@ -50,24 +50,65 @@ def command() -> None:
 
 
 @command.command("unctad")
-@click.option("--data", "data_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="UNCTAD's data.csv (status per country and area).")
-@click.option("--links", "links_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="UNCTAD's document_links.json (documents per country and area).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
-              show_default=True, help="The built database to compare with.")
-@click.option("--laws", "laws_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("laws"),
-              show_default=True, help="The folder of records (country profiles; the snapshot is written there).")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report to this file ('-': standard output).")
-@click.option("--format", "fmt", type=click.Choice(reconcile_report.FORMATS), default="md", show_default=True,
-              help="The report's format.")
+@click.option(
+    "--data",
+    "data_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="UNCTAD's data.csv (status per country and area).",
+)
+@click.option(
+    "--links",
+    "links_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="UNCTAD's document_links.json (documents per country and area).",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="The built database to compare with.",
+)
+@click.option(
+    "--laws",
+    "laws_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("laws"),
+    show_default=True,
+    help="The folder of records (country profiles; the snapshot is written there).",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report to this file ('-': standard output).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(reconcile_report.FORMATS), default="md", show_default=True, help="The report's format."
+)
 @click.option("--no-save", is_flag=True, help="Do not write the snapshot laws/peers/unctad.yml.")
-@click.option("--source-date", callback=_date, metavar="DATE",
-              help="Date of the version of UNCTAD's files read (YYYY-MM-DD, YYYY-MM or YYYY).")
+@click.option(
+    "--source-date",
+    callback=_date,
+    metavar="DATE",
+    help="Date of the version of UNCTAD's files read (YYYY-MM-DD, YYYY-MM or YYYY).",
+)
 @click.option("--source-ref", metavar="TEXT", help="Where the files came from, e.g. a repository and commit.")
-def unctad_command(data_path: Path, links_path: Path, db_path: Path, laws_dir: Path, report_path: Path | None,
-                   fmt: str, no_save: bool, source_date: str | None, source_ref: str | None) -> None:
+def unctad_command(
+    data_path: Path,
+    links_path: Path,
+    db_path: Path,
+    laws_dir: Path,
+    report_path: Path | None,
+    fmt: str,
+    no_save: bool,
+    source_date: str | None,
+    source_ref: str | None,
+) -> None:
     """Reconcile our records with the UNCTAD Global Cyberlaw Tracker.
 
     Maps UNCTAD's status per member state in its four areas, and the
@@ -87,8 +128,15 @@ def unctad_command(data_path: Path, links_path: Path, db_path: Path, laws_dir: P
         links = unctad.read_links(links_path)
     except unctad.UnctadError as exc:
         raise click.ClickException(str(exc)) from None
-    snap, warnings = unctad.snapshot(rows, links, profiles, files=[data_path.name, links_path.name], taken=today,
-                                     source_date=source_date, source_ref=source_ref)
+    snap, warnings = unctad.snapshot(
+        rows,
+        links,
+        profiles,
+        files=[data_path.name, links_path.name],
+        taken=today,
+        source_date=source_date,
+        source_ref=source_ref,
+    )
     for w in warnings:
         click.echo(f"Warning: {w}", err=True)
     if not no_save:
@@ -97,17 +145,22 @@ def unctad_command(data_path: Path, links_path: Path, db_path: Path, laws_dir: P
             raise click.ClickException(f"{files.show(root / 'schemas')} has no peer.schema.json to check the snapshot with")
         problems = reading.read_one(str(root / "schemas"), "peer", str(target), unctad.dump(snap).encode()).problems
         if problems:
-            raise click.ClickException("the snapshot would not pass its schema; nothing was written:\n"
-                                       + "\n".join(map(str, problems)))
+            raise click.ClickException(
+                "the snapshot would not pass its schema; nothing was written:\n" + "\n".join(map(str, problems))
+            )
         try:
             unctad.write_snapshot(target, snap)
         except OSError as exc:
             raise click.ClickException(f"cannot write {files.show(target)}: {exc.strerror}") from None
-        click.echo(f"Wrote {files.show(target)}: {len(snap['countries'])} member states. "
-                   f"Run `lawrepo build` to refresh the site's tables.", err=True)
+        click.echo(
+            f"Wrote {files.show(target)}: {len(snap['countries'])} member states. "
+            f"Run `lawrepo build` to refresh the site's tables.",
+            err=True,
+        )
     if stale:
-        click.echo(f"Warning: {files.show(db_path)} is older than the records; run `lawrepo build` for current results.",
-                   err=True)
+        click.echo(
+            f"Warning: {files.show(db_path)} is older than the records; run `lawrepo build` for current results.", err=True
+        )
     try:
         with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
             result = reconcile.reconcile(snap, conn)
@@ -116,8 +169,11 @@ def unctad_command(data_path: Path, links_path: Path, db_path: Path, laws_dir: P
         raise click.ClickException(f"cannot read {files.show(db_path)}: {exc} (run `lawrepo build` again)") from None
     found = reconcile.counts(result)
     by_kind = ", ".join(f"{n} {k}" for k, n in found.items()) or "none"
-    click.echo(f"UNCTAD: {len(snap['countries'])} member states, {len(result.status)} cells; "
-               f"{len(result.disagreements)} disagreements: {by_kind}.", err=str(report_path) == "-")
+    click.echo(
+        f"UNCTAD: {len(snap['countries'])} member states, {len(result.status)} cells; "
+        f"{len(result.disagreements)} disagreements: {by_kind}.",
+        err=str(report_path) == "-",
+    )
     if report_path and text is not None:
         _write(report_path, text)
 

@@ -66,8 +66,13 @@ def review_group() -> None:
 @click.option("--id", "review_id", required=True, help="Id of the review, e.g. th-2026-peer-review (file laws/reviews/<id>.yml).")
 @click.option("--type", "review_type", type=click.Choice(["internal", "peer"]), required=True)
 @click.option("--title", required=True, help="Title of the review.")
-@click.option("--party", "parties", multiple=True, required=True,
-              help="A party: a member state code (SG), or body:NAME (body:ACCEC). Repeat for each.")
+@click.option(
+    "--party",
+    "parties",
+    multiple=True,
+    required=True,
+    help="A party: a member state code (SG), or body:NAME (body:ACCEC). Repeat for each.",
+)
 @click.option("--status", type=click.Choice(["planned", "in-progress", "completed"]), default="completed", show_default=True)
 @click.option("--planned", help="Date planned (YYYY-MM-DD).")
 @click.option("--held", help="Date held (YYYY-MM-DD).")
@@ -76,9 +81,21 @@ def review_group() -> None:
 @click.option("--note", help="A note on the review.")
 @click.option("--replace", is_flag=True, help="Replace an existing review record with the same id.")
 @click.option("--laws", "laws_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("laws"), show_default=True)
-def import_command(sheet: Path, review_id: str, review_type: str, title: str, parties: tuple[str, ...], status: str,
-                   planned: str | None, held: str | None, published: str | None, report_url: str | None,
-                   note: str | None, replace: bool, laws_dir: Path) -> None:
+def import_command(
+    sheet: Path,
+    review_id: str,
+    review_type: str,
+    title: str,
+    parties: tuple[str, ...],
+    status: str,
+    planned: str | None,
+    held: str | None,
+    published: str | None,
+    report_url: str | None,
+    note: str | None,
+    replace: bool,
+    laws_dir: Path,
+) -> None:
     """Read a filled worksheet (CSV) into laws/reviews/<id>.yml. Every bad row
     is reported with its line and column; nothing is written unless the whole
     sheet is valid. Run `lawrepo build` afterwards: findings of a completed
@@ -98,13 +115,19 @@ def import_command(sheet: Path, review_id: str, review_type: str, title: str, pa
     except (UnicodeDecodeError, ValueError):
         rows = []
     indicators = corpus.indicators()
-    areas = sorted({indicators[r["indicator"]]["area"] for _, r in rows if r.get("indicator") in indicators},
-                   key=corpus.codes("areas").index)
+    areas = sorted(
+        {indicators[r["indicator"]]["area"] for _, r in rows if r.get("indicator") in indicators}, key=corpus.codes("areas").index
+    )
     meta: dict[str, Any] = {
-        "id": review_id, "type": review_type, "title": title, "status": status,
-        "parties": [_party(p) for p in parties], "scope": {"areas": areas} if areas else {},
+        "id": review_id,
+        "type": review_type,
+        "title": title,
+        "status": status,
+        "parties": [_party(p) for p in parties],
+        "scope": {"areas": areas} if areas else {},
         "dates": {k: v for k, v in (("planned", planned), ("held", held), ("published", published)) if v},
-        "report": {"url": report_url} if report_url else None, "note": note,
+        "report": {"url": report_url} if report_url else None,
+        "note": note,
     }
     result = build_record(data, corpus, meta, dt.date.today())
     if result.problems or result.record is None:
@@ -113,7 +136,7 @@ def import_command(sheet: Path, review_id: str, review_type: str, title: str, pa
         click.echo(f"{len(result.problems)} problem(s); nothing was written.", err=True)
         sys.exit(1)
     text = "# yaml-language-server: $schema=../schemas/review.schema.json\n" + yaml.safe_dump(
-        result.record, allow_unicode=True, sort_keys=False, width=100)
+        result.record, allow_unicode=True, sort_keys=False, width=100
+    )
     write_text(target, text)
-    click.echo(f"Wrote {show(target)}: {len(result.record['findings'])} findings. Run `lawrepo build` to apply them.",
-               err=True)
+    click.echo(f"Wrote {show(target)}: {len(result.record['findings'])} findings. Run `lawrepo build` to apply them.", err=True)

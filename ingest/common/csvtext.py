@@ -14,8 +14,9 @@ def writer(buf: io.StringIO) -> Any:
     return csv.writer(buf, lineterminator="\r\n")
 
 
-def to_csv(rows: Iterable[dict[str, Any]], fieldnames: Sequence[str] | None = None,
-           extra: Literal["raise", "ignore"] = "raise") -> str:
+def to_csv(
+    rows: Iterable[dict[str, Any]], fieldnames: Sequence[str] | None = None, extra: Literal["raise", "ignore"] = "raise"
+) -> str:
     """Dicts as CSV with a header row; empty text for no rows and no names.
     `extra="ignore"` leaves out keys not among the field names."""
     rows = list(rows)

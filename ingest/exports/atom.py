@@ -46,8 +46,11 @@ def feed(conn: sqlite3.Connection, times: LawTimes, base_url: str, meta: Mapping
     used = sorted({t[2] for _, t in picked})
     subtitle = "No law record yet."
     if used:
-        subtitle = (f"The {len(picked)} law records updated most recently, newest first. A record's times are taken "
-                    + ", or ".join(timestamps.SOURCES.get(s, s) for s in used) + ".")
+        subtitle = (
+            f"The {len(picked)} law records updated most recently, newest first. A record's times are taken "
+            + ", or ".join(timestamps.SOURCES.get(s, s) for s in used)
+            + "."
+        )
     _text(root, "subtitle", subtitle)
     newest = picked[0][1][1] if picked else "1970-01-01T00:00:00Z"
     _text(root, "updated", newest)
@@ -80,13 +83,15 @@ def feed(conn: sqlite3.Connection, times: LawTimes, base_url: str, meta: Mapping
 def _laws(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
+        part = ids[start : start + 500]
         cur = conn.execute(
             "SELECT l.id, l.title, l.summary, l.areas, c.name AS country, it.label AS type, s.label AS status, "
             "v.label AS verification FROM laws l JOIN countries c ON c.code = l.country "
             "JOIN instrument_types it ON it.code = l.instrument_type JOIN statuses s ON s.code = l.status "
             "JOIN verification_statuses v ON v.code = l.verification "
-            f"WHERE l.id IN ({','.join('?' * len(part))})", part)
+            f"WHERE l.id IN ({','.join('?' * len(part))})",
+            part,
+        )
         names = [d[0] for d in cur.description]
         out.update((r[0], dict(zip(names, r, strict=True))) for r in cur)
     return out

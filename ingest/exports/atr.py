@@ -15,9 +15,22 @@ from ingest.exports.datapackage import csv_chunks
 
 FILE = "atr-legal-documents.csv"
 COLUMNS = [
-    "country_code", "country", "title", "instrument_type", "number", "issuing_agency",
-    "adopted", "promulgated", "in_force", "repealed", "status", "official_link", "areas",
-    "record_id", "page_url", "verification",
+    "country_code",
+    "country",
+    "title",
+    "instrument_type",
+    "number",
+    "issuing_agency",
+    "adopted",
+    "promulgated",
+    "in_force",
+    "repealed",
+    "status",
+    "official_link",
+    "areas",
+    "record_id",
+    "page_url",
+    "verification",
 ]
 SQL = """
 SELECT l.country, c.name, l.title, it.label, l.number, l.agency,
@@ -35,11 +48,42 @@ ORDER BY c.name, l.year IS NULL, l.year, l.id
 def rows(conn: sqlite3.Connection, base_url: str) -> Iterator[list[object]]:
     base = base_url.rstrip("/")
     labels = dict(conn.execute("SELECT code, label FROM areas"))
-    for (cc, country, title, itype, number, agency, adopted, promulgated, in_force, repealed, status, link, areas,
-         law_id, verification) in conn.execute(SQL):
+    for (
+        cc,
+        country,
+        title,
+        itype,
+        number,
+        agency,
+        adopted,
+        promulgated,
+        in_force,
+        repealed,
+        status,
+        link,
+        areas,
+        law_id,
+        verification,
+    ) in conn.execute(SQL):
         codes = json.loads(areas or "[]")
-        yield [cc, country, title, itype, number, agency, adopted, promulgated, in_force, repealed, status, link,
-               "; ".join(labels.get(a, a) for a in codes), law_id, f"{base}/law/{law_id}", verification]
+        yield [
+            cc,
+            country,
+            title,
+            itype,
+            number,
+            agency,
+            adopted,
+            promulgated,
+            in_force,
+            repealed,
+            status,
+            link,
+            "; ".join(labels.get(a, a) for a in codes),
+            law_id,
+            f"{base}/law/{law_id}",
+            verification,
+        ]
 
 
 def atr_csv(conn: sqlite3.Connection, base_url: str) -> Iterator[str]:

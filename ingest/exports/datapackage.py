@@ -80,8 +80,7 @@ def _foreign_keys(conn: sqlite3.Connection, table: str, exported: set[str]) -> l
         to = [r[4] for r in rows]
         if any(t is None for t in to):  # REFERENCES t without columns: its primary key
             to = primary_key(conn, target)
-        keys.append({"fields": [r[3] for r in rows],
-                     "reference": {"resource": "" if target == table else target, "fields": to}})
+        keys.append({"fields": [r[3] for r in rows], "reference": {"resource": "" if target == table else target, "fields": to}})
     return keys
 
 
@@ -94,8 +93,12 @@ def descriptor(conn: sqlite3.Connection, meta: Meta) -> dict[str, Any]:
     for table in tables:
         tmeta = meta.get("tables", {}).get(table, {})
         res: dict[str, Any] = {
-            "name": table, "path": f"{table}.csv", "profile": "tabular-data-resource",
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "name": table,
+            "path": f"{table}.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
         }
         if tmeta.get("title"):
             res["title"] = str(tmeta["title"]).strip()

@@ -70,14 +70,17 @@ def law_times(conn: sqlite3.Connection, laws_root: Path | None = None) -> dict[s
     else from the records' own dates as stored in the laws table."""
     has_table = conn.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'record_times'").fetchone()
     if has_table:
-        return {law_id: (c, u, s) for law_id, c, u, s in conn.execute(
-            "SELECT l.id, r.created, r.updated, r.source FROM laws l JOIN record_times r ON r.path = l.file")}
+        return {
+            law_id: (c, u, s)
+            for law_id, c, u, s in conn.execute(
+                "SELECT l.id, r.created, r.updated, r.source FROM laws l JOIN record_times r ON r.path = l.file"
+            )
+        }
     if laws_root is not None:
         by_path = timestamps.record_times(laws_root)
         return {law_id: by_path[file] for law_id, file in conn.execute("SELECT id, file FROM laws") if file in by_path}
     out = {}
-    for law_id, *dates in conn.execute(
-            "SELECT id, adopted, promulgated, in_force, repealed, last_verified FROM laws"):
+    for law_id, *dates in conn.execute("SELECT id, adopted, promulgated, in_force, repealed, last_verified FROM laws"):
         found = timestamps.span(dates)
         if found:
             out[law_id] = (*found, "record")
@@ -96,8 +99,15 @@ def outputs(formats: Iterable[str], tables: list[str]) -> list[str]:
     return names
 
 
-def export(db_path: Path, out: Path, formats: Iterable[str] = FORMATS, base_url: str = "http://127.0.0.1:8001",
-           laws_root: Path | None = None, meta: dict[str, Any] | None = None, limit: int = export_atom.LIMIT) -> list[Path]:
+def export(
+    db_path: Path,
+    out: Path,
+    formats: Iterable[str] = FORMATS,
+    base_url: str = "http://127.0.0.1:8001",
+    laws_root: Path | None = None,
+    meta: dict[str, Any] | None = None,
+    limit: int = export_atom.LIMIT,
+) -> list[Path]:
     """Write the chosen formats into `out`; returns the files written."""
     wanted = set(formats)
     unknown = wanted - set(FORMATS)
@@ -160,6 +170,7 @@ class _Staging:
             with open(self.tmp / name, "w", encoding="utf-8", newline="") as fh:
                 for chunk in chunks:
                     fh.write(chunk)
+
         self._guard(write, name)
 
     def _guard(self, fn: Any, name: str) -> None:

@@ -16,8 +16,20 @@ from ingest.build.record_match import details
 from ingest.common.csvtext import to_csv
 
 FORMATS = ("md", "csv", "json")
-CSV_COLUMNS = ("country", "country_name", "unctad_area", "areas", "kind", "kind_label", "their_status", "their_title",
-               "their_url", "law_ids", "match", "reason")
+CSV_COLUMNS = (
+    "country",
+    "country_name",
+    "unctad_area",
+    "areas",
+    "kind",
+    "kind_label",
+    "their_status",
+    "their_title",
+    "their_url",
+    "law_ids",
+    "match",
+    "reason",
+)
 
 
 def render(fmt: str, snapshot: dict[str, Any], result: Result, conn: sqlite3.Connection, today: dt.date) -> str:
@@ -30,13 +42,30 @@ def render(fmt: str, snapshot: dict[str, Any], result: Result, conn: sqlite3.Con
 
 
 def _csv(result: Result) -> str:
-    return to_csv(({**d, "areas": ", ".join(d["areas"]), "kind_label": KINDS[d["kind"]][0], "law_ids": " ".join(d["law_ids"])}
-                   for d in result.disagreements), CSV_COLUMNS, extra="ignore")
+    return to_csv(
+        (
+            {**d, "areas": ", ".join(d["areas"]), "kind_label": KINDS[d["kind"]][0], "law_ids": " ".join(d["law_ids"])}
+            for d in result.disagreements
+        ),
+        CSV_COLUMNS,
+        extra="ignore",
+    )
 
 
 def _law_json(law: dict[str, Any]) -> dict[str, Any]:
-    keys = ("id", "title", "short_title", "number", "year", "status", "in_force", "repealed", "official_url",
-            "verification", "file")
+    keys = (
+        "id",
+        "title",
+        "short_title",
+        "number",
+        "year",
+        "status",
+        "in_force",
+        "repealed",
+        "official_url",
+        "verification",
+        "file",
+    )
     return {k: law[k] for k in keys}
 
 
@@ -49,8 +78,7 @@ def _json(snapshot: dict[str, Any], result: Result, laws: dict[str, dict[str, An
         "kinds": {code: {"label": label, "description": desc} for code, (label, desc) in KINDS.items()},
         "counts": counts(result),
         "status": result.status,
-        "disagreements": [{**d, "laws": [_law_json(laws[i]) for i in d["law_ids"] if i in laws]}
-                          for d in result.disagreements],
+        "disagreements": [{**d, "laws": [_law_json(laws[i]) for i in d["law_ids"] if i in laws]} for d in result.disagreements],
     }
 
 
@@ -83,10 +111,13 @@ def _source_line(snapshot: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def _markdown(snapshot: dict[str, Any], result: Result, laws: dict[str, dict[str, Any]], conn: sqlite3.Connection,
-              today: dt.date) -> str:
-    status_labels = {**dict(conn.execute("SELECT code, label FROM coverage_statuses")),
-                     **dict(conn.execute("SELECT code, label FROM statuses"))}
+def _markdown(
+    snapshot: dict[str, Any], result: Result, laws: dict[str, dict[str, Any]], conn: sqlite3.Connection, today: dt.date
+) -> str:
+    status_labels = {
+        **dict(conn.execute("SELECT code, label FROM coverage_statuses")),
+        **dict(conn.execute("SELECT code, label FROM statuses")),
+    }
     area_labels = dict(conn.execute("SELECT code, label FROM areas"))
     mapping = "; ".join(f"{k} → {', '.join(area_labels.get(a, a) for a in v)}" for k, v in AREA_MAP.items())
     out = [
@@ -119,14 +150,20 @@ def _markdown(snapshot: dict[str, Any], result: Result, laws: dict[str, dict[str
         by_country.setdefault(d["country"], []).append(d)
     names = dict(conn.execute("SELECT code, name FROM countries"))
     for country in dict.fromkeys(s["country"] for s in result.status):
-        out += ["", f"## {names.get(country, country)} ({country})", "",
-                "| UNCTAD area | UNCTAD status | Documents linked | Our status | Differences |", "|---|---|---|---|---|"]
+        out += [
+            "",
+            f"## {names.get(country, country)} ({country})",
+            "",
+            "| UNCTAD area | UNCTAD status | Documents linked | Our status | Differences |",
+            "|---|---|---|---|---|",
+        ]
         for s in (s for s in result.status if s["country"] == country):
             ours = status_labels.get(s["our_status"], s["our_status"])
             if s["our_statement"] and s["our_statement"] != s["our_status"]:
                 ours += f" (statement: {status_labels.get(s['our_statement'], s['our_statement']).lower()})"
-            out.append(f"| {_cell(s['unctad_area'])} | {s['their_status']} | {s['their_links']} | {ours} | "
-                       f"{s['disagreements']} |")
+            out.append(
+                f"| {_cell(s['unctad_area'])} | {s['their_status']} | {s['their_links']} | {ours} | {s['disagreements']} |"
+            )
         items = by_country.get(country, [])
         if not items:
             out += ["", "No differences found."]
@@ -150,7 +187,10 @@ def _law_line(law: dict[str, Any], status_labels: dict[str, str]) -> str:
     if law["in_force"] and law["in_force"] != "unknown" and law["status"] in ("in-force", "partly-in-force"):
         state += f" since {law['in_force']}"
     parts.append(state)
-    parts.append(f"official text: {_link(law['official_url'], law['official_url'])}" if law["official_url"]
-                 else "no official link recorded")
+    parts.append(
+        f"official text: {_link(law['official_url'], law['official_url'])}"
+        if law["official_url"]
+        else "no official link recorded"
+    )
     parts.append(f"record `{law['id']}` (laws/{law['file']}, {law['verification']})")
     return " — ".join(parts)

@@ -42,12 +42,14 @@ TITLE = "UNCTAD Global Cyberlaw Tracker"
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/peer.schema.json"
 ACKNOWLEDGEMENT = (
     "Statuses and document links are taken from the UNCTAD Global Cyberlaw Tracker, with acknowledgement to "
-    "UNCTAD, which allows the tracker's material to be quoted and used with appropriate acknowledgement.")
+    "UNCTAD, which allows the tracker's material to be quoted and used with appropriate acknowledgement."
+)
 NOTE = (
     "Our transcription of UNCTAD's data for the ASEAN member states, kept to reconcile our records with it; "
     "it is not a law record. Titles are as UNCTAD gives them, with line breaks (and <br>) read as spaces; URLs "
     "have HTML entities decoded and line breaks removed, and are otherwise as given ('#' means UNCTAD gives no "
-    "address). Written by `lawrepo reconcile unctad`; do not edit by hand.")
+    "address). Written by `lawrepo reconcile unctad`; do not edit by hand."
+)
 _M49 = re.compile(r"^[0-9]{1,3}$")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
@@ -115,8 +117,10 @@ def read_data(path: Path) -> dict[str, Row]:
         header = [h.strip() for h in header]
         missing = [c for c in ("code", "country", *AREAS) if c not in header]
         if missing:
-            raise UnctadError(f"{where}:1: missing column(s) {', '.join(repr(c) for c in missing)}; "
-                              f"the header has {', '.join(repr(h) for h in header)}")
+            raise UnctadError(
+                f"{where}:1: missing column(s) {', '.join(repr(c) for c in missing)}; "
+                f"the header has {', '.join(repr(h) for h in header)}"
+            )
         col = {name: header.index(name) for name in ("code", "country", *AREAS)}
         rows: dict[str, Row] = {}
         for fields in reader:
@@ -202,16 +206,24 @@ def read_profiles(countries_dir: Path) -> dict[str, tuple[str, str]]:
     return out
 
 
-def snapshot(rows: dict[str, Row], links: dict[str, dict[str, Entry]], profiles: dict[str, tuple[str, str]], *,
-             files: list[str], taken: dt.date, source_date: str | None = None,
-             source_ref: str | None = None) -> tuple[dict[str, Any], list[str]]:
+def snapshot(
+    rows: dict[str, Row],
+    links: dict[str, dict[str, Entry]],
+    profiles: dict[str, tuple[str, str]],
+    *,
+    files: list[str],
+    taken: dt.date,
+    source_date: str | None = None,
+    source_ref: str | None = None,
+) -> tuple[dict[str, Any], list[str]]:
     """The snapshot of our member states' rows, and warnings for those missing
     from UNCTAD's files."""
     warnings: list[str] = []
     source: dict[str, Any] = {
         "description": "UNCTAD Global Cyberlaw Tracker data files: the status per country and area, "
-                       "and the documents linked per country and area",
-        "files": list(files)}
+        "and the documents linked per country and area",
+        "files": list(files),
+    }
     if source_date:
         source["date"] = source_date
     if source_ref:
@@ -229,16 +241,26 @@ def snapshot(rows: dict[str, Row], links: dict[str, dict[str, Entry]], profiles:
         areas = []
         for area in AREAS:
             entry = entries[area] if entries else Entry()
-            item: dict[str, Any] = {"area": area, "status": row.statuses[area],
-                                    "links": [{"url": x.url, "title": x.title} for x in entry.links]}
+            item: dict[str, Any] = {
+                "area": area,
+                "status": row.statuses[area],
+                "links": [{"url": x.url, "title": x.title} for x in entry.links],
+            }
             if entry.no_data:
                 item["note"] = f"Marked '{NO_DATA}' in {files[1]}."
             elif entries is None:
                 item["note"] = f"No entry for this country in {files[1]}."
             areas.append(item)
         countries.append({"country": code, "m49": m49, "name": row.name, "areas": areas})
-    snap = {"peer": PEER, "title": TITLE, "note": NOTE, "source": source, "acknowledgement": ACKNOWLEDGEMENT,
-            "areas": list(AREAS), "countries": countries}
+    snap = {
+        "peer": PEER,
+        "title": TITLE,
+        "note": NOTE,
+        "source": source,
+        "acknowledgement": ACKNOWLEDGEMENT,
+        "areas": list(AREAS),
+        "countries": countries,
+    }
     return snap, warnings
 
 

@@ -108,7 +108,7 @@ def show(path: str | Path) -> str:
     if not os.path.isabs(text):
         text = os.path.abspath(text)
     cwd = os.getcwd() + os.sep
-    return text[len(cwd):] if text.startswith(cwd) else text
+    return text[len(cwd) :] if text.startswith(cwd) else text
 
 
 def digest(data: bytes) -> str:

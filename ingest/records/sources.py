@@ -45,5 +45,8 @@ def official_entry(url: str | None, hosts: Hosts) -> Mapping[str, Any] | None:
 
 def official_quotes(provisions: Iterable[Mapping[str, Any]], hosts: Hosts) -> list[str]:
     """Ref keys of the provisions whose quote comes from an official text."""
-    return [ref_key(p["ref"]) for p in provisions
-            if isinstance(p.get("quote"), Mapping) and official_entry(p["quote"].get("url"), hosts)]
+    return [
+        ref_key(p["ref"])
+        for p in provisions
+        if isinstance(p.get("quote"), Mapping) and official_entry(p["quote"].get("url"), hosts)
+    ]

@@ -81,8 +81,7 @@ def decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise LoadError(
             0,
-            f"the file is {len(data) / 1e6:.1f} MB; a record may be at most "
-            f"{MAX_BYTES // 1024} KB",
+            f"the file is {len(data) / 1e6:.1f} MB; a record may be at most {MAX_BYTES // 1024} KB",
         )
     if not data.strip():
         raise LoadError(0, "the file is empty")
@@ -93,9 +92,7 @@ def decode(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise LoadError(
-            line, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-        ) from None
+        raise LoadError(line, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
     if text.startswith("\ufeff"):
         text = text[1:]
     return text

@@ -60,15 +60,27 @@ def build_record(data: bytes, corpus: Corpus, meta: dict[str, Any], today: dt.da
         return Imported(None, [RowProblem(0, "", f"cannot be read as a UTF-8 CSV file: {exc}")])
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        return Imported(None, [RowProblem(1, "", f"the header lacks the column(s) {', '.join(missing)}: "
-                                                 "start from a sheet written by `lawrepo worksheet --format csv`")])
+        return Imported(
+            None,
+            [
+                RowProblem(
+                    1,
+                    "",
+                    f"the header lacks the column(s) {', '.join(missing)}: "
+                    "start from a sheet written by `lawrepo worksheet --format csv`",
+                )
+            ],
+        )
     problems: list[RowProblem] = []
     vocab = {name: corpus.codes(name) for name in ("assessments", "responses")}
     indicators = corpus.indicators()
     countries = {row["country"].upper() for _, row in rows if row["country"]}
     if len(countries) > 1:
-        problems.append(RowProblem(0, "country", f"the sheet mixes member states ({', '.join(sorted(countries))}): "
-                                                  "one review is of one state"))
+        problems.append(
+            RowProblem(
+                0, "country", f"the sheet mixes member states ({', '.join(sorted(countries))}): one review is of one state"
+            )
+        )
     findings: list[dict[str, Any]] = []
     lines: list[int] = []
     for line, row in rows:
@@ -99,14 +111,18 @@ def build_record(data: bytes, corpus: Corpus, meta: dict[str, Any], today: dt.da
     return Imported(None if problems else record, sorted(set(problems)))
 
 
-def _row_problems(line: int, row: dict[str, str], vocab: dict[str, list[str]],
-                  indicators: dict[str, dict[str, Any]]) -> list[RowProblem]:
+def _row_problems(
+    line: int, row: dict[str, str], vocab: dict[str, list[str]], indicators: dict[str, dict[str, Any]]
+) -> list[RowProblem]:
     out = []
     if row["indicator"] not in indicators:
         out.append(RowProblem(line, "indicator", f"'{row['indicator']}' is not an indicator of the codebook"))
     if not row["assessment"]:
-        out.append(RowProblem(line, "assessment", "is empty but other columns are filled: give one of "
-                                                  + ", ".join(vocab["assessments"])))
+        out.append(
+            RowProblem(
+                line, "assessment", "is empty but other columns are filled: give one of " + ", ".join(vocab["assessments"])
+            )
+        )
     elif row["assessment"] not in vocab["assessments"]:
         out.append(RowProblem(line, "assessment", f"'{row['assessment']}' is not one of {', '.join(vocab['assessments'])}"))
     if row["response"] and row["response"] not in vocab["responses"]:
@@ -119,9 +135,16 @@ def _row_problems(line: int, row: dict[str, str], vocab: dict[str, list[str]],
 
 
 def _record(meta: dict[str, Any], country: str, findings: list[dict[str, Any]]) -> dict[str, Any]:
-    record: dict[str, Any] = {"id": meta["id"], "type": meta["type"], "country": country or meta.get("country", ""),
-                              "title": meta["title"], "parties": meta["parties"], "scope": meta["scope"],
-                              "dates": meta["dates"], "status": meta["status"]}
+    record: dict[str, Any] = {
+        "id": meta["id"],
+        "type": meta["type"],
+        "country": country or meta.get("country", ""),
+        "title": meta["title"],
+        "parties": meta["parties"],
+        "scope": meta["scope"],
+        "dates": meta["dates"],
+        "status": meta["status"],
+    }
     if meta.get("report"):
         record["report"] = meta["report"]
     record["findings"] = findings

@@ -17,8 +17,19 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ingest.common.csvtext import table_csv
 
-INFO_COLUMNS = ["country", "area", "indicator", "question", "current_answer", "legal_basis", "since", "verification",
-                "evidence", "review_status", "open_questions"]
+INFO_COLUMNS = [
+    "country",
+    "area",
+    "indicator",
+    "question",
+    "current_answer",
+    "legal_basis",
+    "since",
+    "verification",
+    "evidence",
+    "review_status",
+    "open_questions",
+]
 FILL_COLUMNS = ["assessment", "comment", "recommendation", "response", "dispute"]
 COLUMNS = INFO_COLUMNS + FILL_COLUMNS
 
@@ -49,17 +60,23 @@ def load(conn: sqlite3.Connection, code: str, areas: list[str] | None = None) ->
     if areas:
         unknown = sorted(set(areas) - {a["code"] for a in all_areas})
         if unknown:
-            raise LookupError(f"no indicators in the area(s) {', '.join(unknown)} "
-                              f"(areas: {', '.join(a['code'] for a in all_areas)})")
+            raise LookupError(
+                f"no indicators in the area(s) {', '.join(unknown)} (areas: {', '.join(a['code'] for a in all_areas)})"
+            )
         all_areas = [a for a in all_areas if a["code"] in areas]
     wanted = [a["code"] for a in all_areas]
     marks = ",".join("?" * len(wanted))
-    laws = _dicts(conn, f"""
+    laws = _dicts(
+        conn,
+        f"""
         SELECT la.area, l.id, l.title, l.number, l.status, l.in_force, l.verification
         FROM law_areas la JOIN laws l ON l.id = la.law_id JOIN statuses s ON s.code = l.status
         WHERE l.country = ? AND la.area IN ({marks}) ORDER BY la.area, s.position, l.year DESC, l.title""",
-                  (country["code"], *wanted))
-    rows = _dicts(conn, f"""
+        (country["code"], *wanted),
+    )
+    rows = _dicts(
+        conn,
+        f"""
         SELECT i.area, i.id AS indicator, i.question, i.unit, i.basis_required, a.value, a.currency, a.since,
                a.starts, a.verification, a.evidence, a.review_status, a.dispute, a.note,
                (SELECT group_concat(b.law_title || coalesce(', ' || b.provision, ''), '; ')
@@ -68,12 +85,15 @@ def load(conn: sqlite3.Connection, code: str, areas: list[str] | None = None) ->
         FROM indicators i
         LEFT JOIN answers a ON a.indicator = i.id AND a.country = ? AND a.period = 0
         WHERE i.area IN ({marks}) AND i.withdrawn_in IS NULL ORDER BY i.position""",
-                  (country["code"], *wanted))
+        (country["code"], *wanted),
+    )
     for r in rows:
         r["open_questions"] = "; ".join(open_questions(r))
     book = conn.execute("SELECT version, date FROM codebook").fetchone()
-    vocab = {name: [tuple(x) for x in conn.execute(f"SELECT code, label FROM {name} ORDER BY position")]
-             for name in ("assessments", "responses")}
+    vocab = {
+        name: [tuple(x) for x in conn.execute(f"SELECT code, label FROM {name} ORDER BY position")]
+        for name in ("assessments", "responses")
+    }
     return Sheet(country, all_areas, laws, rows, f"{book[0]} of {book[1]}" if book else "", vocab)
 
 
@@ -102,9 +122,30 @@ def _answer(row: dict[str, Any]) -> str:
 
 
 def to_csv(sheet: Sheet) -> str:
-    return table_csv(COLUMNS, ([sheet.country["code"], r["area"], r["indicator"], r["question"], _answer(r),
-                                r["legal_basis"] or "", r["since"] or "", r["verification"] or "", r["evidence"] or "",
-                                r["review_status"] or "", r["open_questions"], "", "", "", "", ""] for r in sheet.rows))
+    return table_csv(
+        COLUMNS,
+        (
+            [
+                sheet.country["code"],
+                r["area"],
+                r["indicator"],
+                r["question"],
+                _answer(r),
+                r["legal_basis"] or "",
+                r["since"] or "",
+                r["verification"] or "",
+                r["evidence"] or "",
+                r["review_status"] or "",
+                r["open_questions"],
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]
+            for r in sheet.rows
+        ),
+    )
 
 
 def _md(text: Any) -> str:
@@ -113,12 +154,19 @@ def _md(text: Any) -> str:
 
 def to_markdown(sheet: Sheet) -> str:
     c = sheet.country
-    out = [f"# Review worksheet: {c['name']} ({c['code']})", "",
-           f"Indicators of codebook version {sheet.codebook}. Answers as recorded in the repository; "
-           "open questions are unknown, unverified, disputed or uncited answers.", "",
-           "For each question, the meeting records an assessment (" + ", ".join(x for x, _ in sheet.vocab["assessments"])
-           + "), a comment, a recommendation, and the reviewed state's response ("
-           + ", ".join(x for x, _ in sheet.vocab["responses"]) + "), with the ground of any dispute.", ""]
+    out = [
+        f"# Review worksheet: {c['name']} ({c['code']})",
+        "",
+        f"Indicators of codebook version {sheet.codebook}. Answers as recorded in the repository; "
+        "open questions are unknown, unverified, disputed or uncited answers.",
+        "",
+        "For each question, the meeting records an assessment ("
+        + ", ".join(x for x, _ in sheet.vocab["assessments"])
+        + "), a comment, a recommendation, and the reviewed state's response ("
+        + ", ".join(x for x, _ in sheet.vocab["responses"])
+        + "), with the ground of any dispute.",
+        "",
+    ]
     for a in sheet.areas:
         out += [f"## {a['label']}", "", "### Laws", ""]
         laws = [x for x in sheet.laws if x["area"] == a["code"]]
@@ -127,24 +175,41 @@ def to_markdown(sheet: Sheet) -> str:
             out += [f"| {_md(x['title'])} | {_md(x['number'])} | {x['status']} | {x['in_force'] or ''} |" for x in laws]
         else:
             out.append("No law recorded.")
-        out += ["", "### Questions", "",
-                "| Question | Answer | Legal basis | Since | Open questions | Assessment | Comment | Recommendation | Response |",
-                "|---|---|---|---|---|---|---|---|---|"]
+        out += [
+            "",
+            "### Questions",
+            "",
+            "| Question | Answer | Legal basis | Since | Open questions | Assessment | Comment | Recommendation | Response |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         for r in (r for r in sheet.rows if r["area"] == a["code"]):
-            out.append(f"| {_md(r['question'])} `{r['indicator']}` | {_md(_answer(r))} | {_md(r['legal_basis'])} | "
-                       f"{r['since'] or ''} | {_md(r['open_questions'])} |  |  |  |  |")
+            out.append(
+                f"| {_md(r['question'])} `{r['indicator']}` | {_md(_answer(r))} | {_md(r['legal_basis'])} | "
+                f"{r['since'] or ''} | {_md(r['open_questions'])} |  |  |  |  |"
+            )
         out.append("")
     return "\n".join(out)
 
 
-_ENV = Environment(loader=PackageLoader("ingest.review", "templates"), autoescape=True,
-                   trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined)
+_ENV = Environment(
+    loader=PackageLoader("ingest.review", "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=StrictUndefined,
+)
 
 
 def to_html(sheet: Sheet) -> str:
     """The worksheet as one HTML page that prints on A4 (templates/worksheet.html)."""
-    areas = [(a, [x for x in sheet.laws if x["area"] == a["code"]],
-              [dict(r, answer=_answer(r)) for r in sheet.rows if r["area"] == a["code"]]) for a in sheet.areas]
+    areas = [
+        (
+            a,
+            [x for x in sheet.laws if x["area"] == a["code"]],
+            [dict(r, answer=_answer(r)) for r in sheet.rows if r["area"] == a["code"]],
+        )
+        for a in sheet.areas
+    ]
     return _ENV.get_template("worksheet.html").render(sheet=sheet, areas=areas)
 
 

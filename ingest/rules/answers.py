@@ -42,8 +42,11 @@ def _codebook_problems(corpus: Corpus) -> Found:
     book, path = corpus.codebook, corpus.codebook_path
     if book is None:
         if corpus.indicator_files or corpus.answer_files:
-            yield (str(PurePath(corpus.root) / "codebook" / "codebook.yml"), (),
-                   "is missing: the codebook's version, date and changes are required")
+            yield (
+                str(PurePath(corpus.root) / "codebook" / "codebook.yml"),
+                (),
+                "is missing: the codebook's version, date and changes are required",
+            )
         return
     changes = book["changes"]
     for i in range(1, len(changes)):
@@ -53,8 +56,14 @@ def _codebook_problems(corpus: Corpus) -> Found:
             yield path, ("changes", i, "date"), f"{changes[i]['date']} is before the previous change ({changes[i - 1]['date']})"
     last = changes[-1]
     if (last["version"], last["date"]) != (book["version"], book["date"]):
-        yield path, ("version",), (f"is {book['version']} of {book['date']} but the last change is "
-                                    f"{last['version']} of {last['date']}: record every version in changes")
+        yield (
+            path,
+            ("version",),
+            (
+                f"is {book['version']} of {book['date']} but the last change is "
+                f"{last['version']} of {last['date']}: record every version in changes"
+            ),
+        )
     versions = {c["version"] for c in changes}
     areas = set(corpus.codes("areas"))
     seen: dict[str, str] = {}
@@ -101,8 +110,9 @@ def _answer_problems(corpus: Corpus, today: dt.date) -> Found:
             yield from _one_answer(corpus, path, country, ("answers", i), answer, indicator)
 
 
-def _one_answer(corpus: Corpus, path: str, country: str, at: FieldPath, answer: dict[str, Any],
-                indicator: dict[str, Any]) -> Found:
+def _one_answer(
+    corpus: Corpus, path: str, country: str, at: FieldPath, answer: dict[str, Any], indicator: dict[str, Any]
+) -> Found:
     ver, review = answer["verification"], answer["review"]
     if ver["evidence"] != "seen":
         if ver["status"] != "unverified":
@@ -116,11 +126,19 @@ def _one_answer(corpus: Corpus, path: str, country: str, at: FieldPath, answer: 
     if ver["status"] in CHECKED:
         unquoted = [j for j, b in enumerate(answer.get("basis") or []) if not _quoted_officially(corpus, b)]
         if unquoted or not answer.get("basis"):
-            yield path, (*at, "verification", "status"), (
-                f"claims '{ver['status']}', but " + (
-                    "legal basis " + ", ".join(str(j) for j in unquoted) + " has no quote from an official text "
-                    "(quote the operative words with the official address, here or on the law record's provision)"
-                    if answer.get("basis") else "the answer cites no legal basis to check"))
+            yield (
+                path,
+                (*at, "verification", "status"),
+                (
+                    f"claims '{ver['status']}', but "
+                    + (
+                        "legal basis " + ", ".join(str(j) for j in unquoted) + " has no quote from an official text "
+                        "(quote the operative words with the official address, here or on the law record's provision)"
+                        if answer.get("basis")
+                        else "the answer cites no legal basis to check"
+                    )
+                ),
+            )
     history = answer.get("history") or []
     spans = periods(answer)
     for period in spans:
@@ -136,8 +154,9 @@ def _one_answer(corpus: Corpus, path: str, country: str, at: FieldPath, answer: 
             yield path, (*here, "until"), f"{item['until']} is not after since ({item['since']})"
         if item["value"] == "unknown" and not item.get("note"):
             yield path, (*here, "note"), "must say what is missing for the answer to be known"
-        yield from _basis_problems(corpus, path, country, here, item, current=period.seq == 0,
-                                   required=indicator.get("basis_required", True))
+        yield from _basis_problems(
+            corpus, path, country, here, item, current=period.seq == 0, required=indicator.get("basis_required", True)
+        )
     # history: newest first, periods one after another
     for k, item in enumerate(history):
         newer = answer if k == 0 else history[k - 1]
@@ -145,8 +164,11 @@ def _one_answer(corpus: Corpus, path: str, country: str, at: FieldPath, answer: 
         if "since" in newer and dates.certainly_before(newer["since"], item["until"]):
             yield path, where, (f"the period until {item['until']} overlaps the newer answer, which holds since {newer['since']}")
         if k and dates.certainly_before(history[k - 1]["until"], item["until"]):
-            yield path, where, (f"{item['until']} is after the newer period's end ({history[k - 1]['until']}): "
-                                "list history newest first")
+            yield (
+                path,
+                where,
+                (f"{item['until']} is after the newer period's end ({history[k - 1]['until']}): list history newest first"),
+            )
 
 
 def _quoted_officially(corpus: Corpus, b: dict[str, Any]) -> bool:
@@ -158,8 +180,9 @@ def _quoted_officially(corpus: Corpus, b: dict[str, Any]) -> bool:
     return bool(law and "provision" in b and ref_key(b["provision"]) in law.quoted)
 
 
-def _basis_problems(corpus: Corpus, path: str, country: str, here: FieldPath, item: dict[str, Any],
-                    current: bool, required: bool) -> Found:
+def _basis_problems(
+    corpus: Corpus, path: str, country: str, here: FieldPath, item: dict[str, Any], current: bool, required: bool
+) -> Found:
     basis = item.get("basis") or []
     value = item["value"]
     if not basis and value not in NEEDS_NO_BASIS and required:
@@ -180,15 +203,25 @@ def _basis_problems(corpus: Corpus, path: str, country: str, here: FieldPath, it
         if "provision" in b:
             if ref_key(b["provision"]) not in law.provisions:
                 listed = ", ".join(sorted(set(law.provisions))) or "none"
-                yield path, (*here, "basis", j, "provision"), (
-                    f"'{b['provision']}' is not a provision of {b['law']} (listed: {listed}); "
-                    f"add it to the provisions of {law.path}")
+                yield (
+                    path,
+                    (*here, "basis", j, "provision"),
+                    (
+                        f"'{b['provision']}' is not a provision of {b['law']} (listed: {listed}); "
+                        f"add it to the provisions of {law.path}"
+                    ),
+                )
         elif not item.get("note"):
             yield path, (*here, "note"), f"must say that the provision of {b['law']} is not identified"
         if current and value not in NEEDS_NO_BASIS and law.status not in ENACTED:
-            yield path, (*here, "basis", j, "law"), (
-                f"{b['law']} is {law.status}: the current answer must rest on a law that is enacted; "
-                "move this answer to history with its until date")
+            yield (
+                path,
+                (*here, "basis", j, "law"),
+                (
+                    f"{b['law']} is {law.status}: the current answer must rest on a law that is enacted; "
+                    "move this answer to history with its until date"
+                ),
+            )
         start = law.dates.get("in_force")
         if "since" in item and start and start != "unknown" and dates.certainly_before(item["since"], start):
             yield path, (*here, "since"), f"{item['since']} is before {b['law']} came into force ({start})"

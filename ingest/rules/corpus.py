@@ -37,8 +37,13 @@ class Previous:
 Sink = Callable[[Corpus, dict[str, Any]], None]
 
 
-def load(root: Path, previous: Previous | None = None, jobs: int | None = None,
-         progress: Callable[[int], None] | None = None, sink: Sink | None = None) -> Corpus:
+def load(
+    root: Path,
+    previous: Previous | None = None,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    sink: Sink | None = None,
+) -> Corpus:
     """Read the laws folder. Each valid law record is passed to `sink` (if any)
     as it is read and then dropped, so memory holds only the small facts."""
     root = root.resolve()
@@ -115,8 +120,12 @@ def _take_support(corpus: Corpus, kind: str, res: FileResult) -> None:
     if kind == "official-hosts":
         corpus.official_hosts = res.data["entries"]
         return
-    keyed = {"indicators": ("area", corpus.indicator_files), "answers": ("country", corpus.answer_files),
-             "review": ("id", corpus.review_files), "peer": ("peer", corpus.peer_files)}
+    keyed = {
+        "indicators": ("area", corpus.indicator_files),
+        "answers": ("country", corpus.answer_files),
+        "review": ("id", corpus.review_files),
+        "peer": ("peer", corpus.peer_files),
+    }
     if kind in keyed:
         field_name, files = keyed[kind]
         key = res.data[field_name]
@@ -152,9 +161,14 @@ def _profile_urls(profile: dict[str, Any]) -> list[str]:
     return urls
 
 
-def validate(root: Path, previous: Previous | None = None, today: dt.date | None = None,
-             jobs: int | None = None, progress: Callable[[int], None] | None = None,
-             sink: Sink | None = None) -> Corpus:
+def validate(
+    root: Path,
+    previous: Previous | None = None,
+    today: dt.date | None = None,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    sink: Sink | None = None,
+) -> Corpus:
     """Load and apply every rule; `corpus.problems` lists all problems, sorted."""
     corpus = load(root, previous, jobs, progress, sink)
     required = sorted({vocab for _, _, vocab in rules.SCHEMA_ENUMS} | {"languages", "relation-types", "answer-values"})
@@ -167,4 +181,3 @@ def validate(root: Path, previous: Previous | None = None, today: dt.date | None
         corpus.problems.extend(review_rules.problems(corpus, today or dt.date.today()))
     corpus.problems = sorted(set(corpus.problems))
     return corpus
-

@@ -94,8 +94,7 @@ def rule_evidence_is_flagged(path: str, rec: dict[str, Any], corpus: Corpus) -> 
     prov = rec["provenance"]
     if prov["evidence"] != "seen":
         if prov["verification"] != "unverified":
-            yield ("provenance", "verification"), (
-                f"must be 'unverified' while the evidence is '{prov['evidence']}'")
+            yield ("provenance", "verification"), (f"must be 'unverified' while the evidence is '{prov['evidence']}'")
         if not prov.get("note"):
             yield ("provenance", "note"), f"must say what is uncertain (evidence is '{prov['evidence']}')"
     if (rec.get("dates") or {}).get("in_force") == "unknown" and not prov.get("note"):
@@ -200,8 +199,10 @@ def _status_problems(law: LawFacts, successors: list[str], laws: dict[str, LawFa
             yield ("dates", key), f"{d[key]} is in the future"
     if status in IN_EFFECT:
         if not in_force:
-            yield ("dates", "in_force"), (
-                f"is missing: a law marked {status} needs its in-force date (or the word unknown, explained in the note)")
+            yield (
+                ("dates", "in_force"),
+                (f"is missing: a law marked {status} needs its in-force date (or the word unknown, explained in the note)"),
+            )
         elif starts and starts > today:
             yield ("status",), f"is {status} but the in-force date {in_force} is in the future: use enacted-not-in-force"
         if "repealed" in d and (dates.latest(d["repealed"]) or today) <= today:
@@ -230,8 +231,7 @@ def _status_problems(law: LawFacts, successors: list[str], laws: dict[str, LawFa
             other_start = other.dates.get("in_force")
             started = other_start and other_start != "unknown" and (dates.latest(other_start) or today) <= today
             if other.status in IN_EFFECT and started:
-                yield ("status",), (
-                    f"is {status} but it is replaced by {succ}, in force since {other_start}: use superseded")
+                yield ("status",), (f"is {status} but it is replaced by {succ}, in force since {other_start}: use superseded")
 
 
 def _coverage_problems(corpus: Corpus) -> Iterator[tuple[str, FieldPath, str]]:
@@ -249,13 +249,21 @@ def _coverage_problems(corpus: Corpus) -> Iterator[tuple[str, FieldPath, str]]:
             stated[st["area"]] = i
             in_effect = [x.id for x in covered.get((code, st["area"]), []) if x.status in IN_EFFECT]
             if st["status"] in ("none", "draft", "unknown") and in_effect:
-                yield path, ("coverage", i, "status"), (
-                    f"says '{st['status']}' for {st['area']}, but {', '.join(in_effect)} is in force in that area")
+                yield (
+                    path,
+                    ("coverage", i, "status"),
+                    (f"says '{st['status']}' for {st['area']}, but {', '.join(in_effect)} is in force in that area"),
+                )
         for area in corpus.codes("areas"):
             if area not in stated and not covered.get((code, area)):
-                yield path, ("coverage",), (
-                    f"{code} has no enacted law record for {area} and no statement about it: "
-                    "add a coverage entry (none, draft, partial or unknown) with its source")
+                yield (
+                    path,
+                    ("coverage",),
+                    (
+                        f"{code} has no enacted law record for {area} and no statement about it: "
+                        "add a coverage entry (none, draft, partial or unknown) with its source"
+                    ),
+                )
 
 
 def _profile_problems(corpus: Corpus) -> Iterator[tuple[str, FieldPath, str]]:
@@ -277,8 +285,9 @@ def _vocabulary_problems(corpus: Corpus) -> list[Problem]:
     inverse = corpus.inverse()
     for code in corpus.codes("relation-types"):
         if inverse.get(inverse.get(code, ""), None) != code:
-            out.append(Problem(corpus.vocab_paths["relation-types"], 0, "entries",
-                               f"'{code}' needs an inverse that points back to it"))
+            out.append(
+                Problem(corpus.vocab_paths["relation-types"], 0, "entries", f"'{code}' needs an inverse that points back to it")
+            )
     # The schemas carry the vocabularies as enums (for editors); they must agree.
     schema_dir = Path(corpus.root) / "schemas"
     for schema_name, field_path, vocab in SCHEMA_ENUMS:
@@ -292,8 +301,14 @@ def _vocabulary_problems(corpus: Corpus) -> list[Problem]:
             continue
         if vocab in corpus.vocab and sorted(listed) != sorted(corpus.codes(vocab)):
             field = ".".join(f for f in field_path if f not in ("properties", "items"))
-            out.append(Problem(str(schema_dir / schema_name), 0, field,
-                               f"lists {sorted(listed)} but vocabularies/{vocab}.yml has {sorted(corpus.codes(vocab))}"))
+            out.append(
+                Problem(
+                    str(schema_dir / schema_name),
+                    0,
+                    field,
+                    f"lists {sorted(listed)} but vocabularies/{vocab}.yml has {sorted(corpus.codes(vocab))}",
+                )
+            )
     return out
 
 
@@ -313,8 +328,11 @@ SCHEMA_ENUMS: list[tuple[str, tuple[str, ...], str]] = [
     ("indicators.schema.json", (_P, "area"), "areas"),
     ("indicators.schema.json", (_P, "indicators", "items", _P, "answer_type"), "answer-types"),
     ("indicators.schema.json", (_P, "indicators", "items", _P, "unit"), "units"),
-    ("indicators.schema.json", (_P, "indicators", "items", _P, "reference", "items", _P, "instrument"),
-     "international-instruments"),
+    (
+        "indicators.schema.json",
+        (_P, "indicators", "items", _P, "reference", "items", _P, "instrument"),
+        "international-instruments",
+    ),
     ("answers.schema.json", (_P, "answers", "items", _P, "verification", _P, "status"), "verification"),
     ("answers.schema.json", (_P, "answers", "items", _P, "verification", _P, "evidence"), "evidence"),
     ("answers.schema.json", (_P, "answers", "items", _P, "review", _P, "status"), "review-statuses"),

@@ -75,8 +75,11 @@ def _normalise_answers(record: dict[str, Any]) -> None:
     for answer in record.get("answers") or [] if isinstance(record.get("answers"), list) else []:
         if not isinstance(answer, dict):
             continue
-        periods = [answer, *(h for h in answer.get("history") or [] if isinstance(h, dict))] \
-            if isinstance(answer.get("history") or [], list) else [answer]
+        periods = (
+            [answer, *(h for h in answer.get("history") or [] if isinstance(h, dict))]
+            if isinstance(answer.get("history") or [], list)
+            else [answer]
+        )
         for period in periods:
             if isinstance(period.get("value"), bool):
                 period["value"] = "yes" if period["value"] else "no"
@@ -89,8 +92,9 @@ def _read_chunk(schema_dir: str, items: list[tuple[str, str]]) -> list[FileResul
     return [read_one(schema_dir, kind, p) for kind, p in items]
 
 
-def read_all(schema_dir: Path, items: Iterable[tuple[str, str]], jobs: int | None = None,
-             progress: Callable[[int], None] | None = None) -> Iterator[FileResult]:
+def read_all(
+    schema_dir: Path, items: Iterable[tuple[str, str]], jobs: int | None = None, progress: Callable[[int], None] | None = None
+) -> Iterator[FileResult]:
     """Read many files, yielding results in order; uses several processes when
     there are many, with a bounded number of chunks in flight so that memory
     stays flat. `progress` is called with the number of files done per chunk."""

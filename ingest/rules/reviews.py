@@ -64,8 +64,10 @@ def review_problems(corpus: Corpus, rec: dict[str, Any], today: dt.date, stem: s
         if indicator is None:
             yield ("findings", i, "indicator"), f"no indicator of the codebook has the id '{ind_id}'"
         elif not _in_scope(indicator, scope):
-            yield ("findings", i, "indicator"), (
-                f"'{ind_id}' ({indicator['area']}) is outside the review's scope; add it or its area to scope")
+            yield (
+                ("findings", i, "indicator"),
+                (f"'{ind_id}' ({indicator['area']}) is outside the review's scope; add it or its area to scope"),
+            )
         if finding.get("dispute") and finding.get("response") != "disputes":
             yield ("findings", i, "response"), "must be 'disputes' when a dispute is given"
         if rec["status"] == "planned" and finding["assessment"] != "not-assessed":

@@ -116,7 +116,12 @@ def _explain(err: Any, root: dict[str, Any]) -> list[tuple[Path_, str]]:
 
 
 def _article(kind: Any) -> str:
-    names = {"string": "a text", "array": "a list", "object": "a mapping of fields",
-             "boolean": "true or false", "integer": "a whole number", "number": "a number"}
+    names = {
+        "string": "a text",
+        "array": "a list",
+        "object": "a mapping of fields",
+        "boolean": "true or false",
+        "integer": "a whole number",
+        "number": "a number",
+    }
     return names.get(kind, str(kind))
-

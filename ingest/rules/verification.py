@@ -21,6 +21,7 @@ DATE_FIELDS = ("adopted", "promulgated", "in_force", "repealed")
 QUOTE_MAX_WORDS = 50  # "about 40 words", with room for scripts that count words differently
 QUOTE_MAX_CHARS = 600
 
+
 def required_facts(rec: Mapping[str, Any]) -> list[str]:
     """The facts a checked record must have an official source for."""
     need = ["number"] if rec.get("number") else []
@@ -87,9 +88,13 @@ def record_findings(rec: Mapping[str, Any], hosts: Hosts) -> Iterator[tuple[tupl
     if claimed in CHECKED:
         missing = unsupported(rec, hosts)
         if missing:
-            yield ("provenance", "verification"), (
-                f"claims '{claimed}', but no official source supports: {', '.join(missing)} "
-                "(list them under an official source's supports/provisions, or set 'unverified')")
+            yield (
+                ("provenance", "verification"),
+                (
+                    f"claims '{claimed}', but no official source supports: {', '.join(missing)} "
+                    "(list them under an official source's supports/provisions, or set 'unverified')"
+                ),
+            )
     listed = {ref_key(p["ref"]) for p in rec.get("provisions") or []}
     for i, s in enumerate(prov.get("sources") or []):
         for j, ref in enumerate(s.get("provisions") or []):

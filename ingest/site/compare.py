@@ -69,24 +69,41 @@ CELL_LABELS = {"none-recorded": "No law in force recorded"}
 def overview(conn: sqlite3.Connection, as_of: str | None, today: dt.date) -> dict[str, Any]:
     area_list = areas(conn)
     status_labels = {**labels(conn, "statuses"), **labels(conn, "coverage_statuses"), **CELL_LABELS}
-    statements = {(r["country"], r["area"]): r for r in query_rows(
-        conn, "SELECT country, area, status, note FROM coverage")}
+    statements = {(r["country"], r["area"]): r for r in query_rows(conn, "SELECT country, area, status, note FROM coverage")}
     cells: dict[tuple[str, str], dict[str, Any]] = {}
     if as_of is None:
-        for r in query_rows(conn, "SELECT country, area, cell_status AS status, law_id, law_title, law_year, "
-                             "statement_note FROM country_area_status"):
+        for r in query_rows(
+            conn,
+            "SELECT country, area, cell_status AS status, law_id, law_title, law_year, statement_note FROM country_area_status",
+        ):
             cells[(r["country"], r["area"])] = {
-                "status": r["status"], "law_id": r["law_id"], "law_title": r["law_title"], "law_year": r["law_year"],
-                "approx": False, "note": r["statement_note"]}
+                "status": r["status"],
+                "law_id": r["law_id"],
+                "law_title": r["law_title"],
+                "law_year": r["law_year"],
+                "approx": False,
+                "note": r["statement_note"],
+            }
     else:
-        for r in query_rows(conn, """
+        for r in query_rows(
+            conn,
+            """
             SELECT p.country, p.area, p.status, p.law_id, coalesce(l.short_title, l.title) AS law_title,
                    l.year AS law_year, p.starts, p.ends, p.approx
             FROM area_periods p JOIN laws l ON l.id = p.law_id
-            WHERE p.starts <= :d AND (p.ends IS NULL OR p.ends > :d)""", {"d": as_of}):
+            WHERE p.starts <= :d AND (p.ends IS NULL OR p.ends > :d)""",
+            {"d": as_of},
+        ):
             cells[(r["country"], r["area"])] = {
-                "status": r["status"], "law_id": r["law_id"], "law_title": r["law_title"], "law_year": r["law_year"],
-                "approx": bool(r["approx"]), "since": r["starts"], "until": r["ends"], "note": None}
+                "status": r["status"],
+                "law_id": r["law_id"],
+                "law_title": r["law_title"],
+                "law_year": r["law_year"],
+                "approx": bool(r["approx"]),
+                "since": r["starts"],
+                "until": r["ends"],
+                "note": None,
+            }
     out = []
     for c in countries(conn):
         row = {"code": c["code"], "name": c["name"], "cells": {}}
@@ -100,10 +117,11 @@ def overview(conn: sqlite3.Connection, as_of: str | None, today: dt.date) -> dic
                 elif st and st["status"] == "partial":
                     status, note = "unknown", "Today only partly covered; what applied on that date is not recorded."
                 else:
-                    status, note = "none-recorded", (f"Today: {st['status']}. " if st else "") + \
-                        "No law record was in force in this area on that date."
-                cell = {"status": status, "law_id": None, "law_title": None, "law_year": None, "approx": False,
-                        "note": note}
+                    status, note = (
+                        "none-recorded",
+                        (f"Today: {st['status']}. " if st else "") + "No law record was in force in this area on that date.",
+                    )
+                cell = {"status": status, "law_id": None, "law_title": None, "law_year": None, "approx": False, "note": note}
             cell["label"] = status_labels.get(cell["status"], cell["status"])
             row["cells"][a["code"]] = cell
         out.append(row)
@@ -111,28 +129,48 @@ def overview(conn: sqlite3.Connection, as_of: str | None, today: dt.date) -> dic
 
 
 def overview_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"country": c["code"], "country_name": c["name"], "area": a["code"], "status": cell["status"],
-             "law_id": cell["law_id"], "law_title": cell["law_title"], "law_year": cell["law_year"],
-             "approximate": int(cell["approx"]), "note": cell.get("note")}
-            for c in data["countries"] for a in data["areas"] for cell in [c["cells"][a["code"]]]]
+    return [
+        {
+            "country": c["code"],
+            "country_name": c["name"],
+            "area": a["code"],
+            "status": cell["status"],
+            "law_id": cell["law_id"],
+            "law_title": cell["law_title"],
+            "law_year": cell["law_year"],
+            "approximate": int(cell["approx"]),
+            "note": cell.get("note"),
+        }
+        for c in data["countries"]
+        for a in data["areas"]
+        for cell in [c["cells"][a["code"]]]
+    ]
 
 
 # --------------------------------------------------------------------------
 # Answers
 
+
 def indicators(conn: sqlite3.Connection, area: str | None = None) -> list[dict[str, Any]]:
     where, params = ("WHERE i.area = ?", (area,)) if area else ("", ())
-    inds = query_rows(conn, f"""
+    inds = query_rows(
+        conn,
+        f"""
         SELECT i.id, i.area, i.number, i.question, i.answer_type, i.unit, i.guidance, i.origin,
                i.since_version, i.withdrawn_in, u.label AS unit_label
-        FROM indicators i LEFT JOIN units u ON u.code = i.unit {where} ORDER BY i.position""", params)
+        FROM indicators i LEFT JOIN units u ON u.code = i.unit {where} ORDER BY i.position""",
+        params,
+    )
     options: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for o in query_rows(conn, "SELECT indicator, code, label, description FROM indicator_options ORDER BY indicator, position"):
         options[o.pop("indicator")].append(o)
     refs: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in query_rows(conn, """SELECT r.indicator, r.instrument, r.article, ii.label FROM indicator_references r
+    for r in query_rows(
+        conn,
+        """SELECT r.indicator, r.instrument, r.article, ii.label FROM indicator_references r
                             JOIN international_instruments ii ON ii.code = r.instrument
-                            ORDER BY r.indicator, r.position"""):
+                            ORDER BY r.indicator, r.position""",
+    ):
         refs[r.pop("indicator")].append(r)
     for i in inds:
         i["options"] = options.get(i["id"], [])
@@ -144,18 +182,54 @@ def _answer_filter(as_of: str | None, today: dt.date) -> tuple[str, dict[str, An
     if as_of is None:
         return "a.period = 0", {}
     # a current answer whose start is not known holds today, not on past dates
-    return ("((a.starts <= :d AND (a.ends IS NULL OR a.ends > :d)) OR "
-            "(a.starts IS NULL AND a.period = 0 AND :d >= :today))", {"d": as_of, "today": today.isoformat()})
+    return (
+        "((a.starts <= :d AND (a.ends IS NULL OR a.ends > :d)) OR (a.starts IS NULL AND a.period = 0 AND :d >= :today))",
+        {"d": as_of, "today": today.isoformat()},
+    )
 
 
-ANSWER_COLUMNS = ("country", "indicator", "period", "value", "number", "currency", "since", "until", "starts",
-                  "ends", "note", "verification", "verified_by", "verified_on", "evidence", "review_status",
-                  "reviewed_by", "reviewed_on", "dispute")
-BASIS_COLUMNS = ("law_id", "provision", "provision_position", "law_title", "law_year", "provision_heading")
+ANSWER_COLUMNS = (
+    "country",
+    "indicator",
+    "period",
+    "value",
+    "number",
+    "currency",
+    "since",
+    "until",
+    "starts",
+    "ends",
+    "note",
+    "verification",
+    "verified_by",
+    "verified_on",
+    "evidence",
+    "review_status",
+    "reviewed_by",
+    "reviewed_on",
+    "dispute",
+)
+BASIS_COLUMNS = (
+    "law_id",
+    "provision",
+    "provision_position",
+    "law_title",
+    "law_year",
+    "provision_heading",
+    "quote",
+    "quote_lang",
+    "quote_url",
+)
 
 
-def answers(conn: sqlite3.Connection, *, area: str | None = None, countries_in: list[str] | None = None,
-            as_of: str | None = None, today: dt.date) -> dict[tuple[str, str], dict[str, Any]]:
+def answers(
+    conn: sqlite3.Connection,
+    *,
+    area: str | None = None,
+    countries_in: list[str] | None = None,
+    as_of: str | None = None,
+    today: dt.date,
+) -> dict[tuple[str, str], dict[str, Any]]:
     """The answer holding for each (country, indicator), with its legal basis
     (one query: answers joined to their basis, which carries the law titles)."""
     cond, params = _answer_filter(as_of, today)
@@ -169,11 +243,12 @@ def answers(conn: sqlite3.Connection, *, area: str | None = None, countries_in: 
         marks = ",".join(f":c{i}" for i in range(len(countries_in)))
         where.append(f"a.country IN ({marks})")
         params.update({f"c{i}": c for i, c in enumerate(countries_in)})
-    sql = f"""SELECT {', '.join('a.' + c for c in ANSWER_COLUMNS)},
-                     b.law_id, b.provision, b.provision_position, b.law_title, b.law_year, b.provision_heading
+    sql = f"""SELECT {", ".join("a." + c for c in ANSWER_COLUMNS)},
+                     b.law_id, b.provision, b.provision_position, b.law_title, b.law_year, b.provision_heading,
+                     b.quote, b.quote_lang, b.quote_url
               FROM {source}
               LEFT JOIN answer_basis b ON b.country = a.country AND b.indicator = a.indicator AND b.period = a.period
-              WHERE {' AND '.join(where)} ORDER BY a.country, a.indicator, b.position"""
+              WHERE {" AND ".join(where)} ORDER BY a.country, a.indicator, b.position"""
     found: dict[tuple[str, str], dict[str, Any]] = {}
     n = len(ANSWER_COLUMNS)
     for row in conn.execute(sql, params):
@@ -221,19 +296,41 @@ def area_matrix(conn: sqlite3.Connection, area: str, as_of: str | None, today: d
     found = answers(conn, area=area, as_of=as_of, today=today)
     out = []
     for c in countries(conn):
-        out.append({"code": c["code"], "name": c["name"],
-                    "cells": {i["id"]: answer_cell(found.get((c["code"], i["id"])), value_labels, i) for i in inds}})
-    return {"as_of": as_of, "today": today.isoformat(), "area": area_row[0], "indicators": inds,
-            "countries": out, "areas": areas(conn, with_indicators=True)}
+        out.append(
+            {
+                "code": c["code"],
+                "name": c["name"],
+                "cells": {i["id"]: answer_cell(found.get((c["code"], i["id"])), value_labels, i) for i in inds},
+            }
+        )
+    return {
+        "as_of": as_of,
+        "today": today.isoformat(),
+        "area": area_row[0],
+        "indicators": inds,
+        "countries": out,
+        "areas": areas(conn, with_indicators=True),
+    }
 
 
 def answer_row(country: dict[str, Any], ind: dict[str, Any], cell: dict[str, Any]) -> dict[str, Any]:
     basis = "; ".join(f"{b['law_id']}{' ' + b['provision'] if b['provision'] else ''}" for b in cell.get("basis", []))
-    return {"country": country["code"], "country_name": country["name"], "indicator": ind["id"],
-            "question": ind["question"], "value": cell.get("value"), "label": cell["label"],
-            "currency": cell.get("currency"), "since": cell.get("since"), "until": cell.get("until"),
-            "legal_basis": basis, "verification": cell.get("verification"),
-            "review_status": cell.get("review_status"), "dispute": cell.get("dispute"), "note": cell.get("note")}
+    return {
+        "country": country["code"],
+        "country_name": country["name"],
+        "indicator": ind["id"],
+        "question": ind["question"],
+        "value": cell.get("value"),
+        "label": cell["label"],
+        "currency": cell.get("currency"),
+        "since": cell.get("since"),
+        "until": cell.get("until"),
+        "legal_basis": basis,
+        "verification": cell.get("verification"),
+        "review_status": cell.get("review_status"),
+        "dispute": cell.get("dispute"),
+        "note": cell.get("note"),
+    }
 
 
 def area_matrix_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -242,6 +339,7 @@ def area_matrix_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 # --------------------------------------------------------------------------
 # Side by side
+
 
 def parse_countries(conn: sqlite3.Connection, values: list[str]) -> list[str]:
     codes: list[str] = []
@@ -259,8 +357,14 @@ def parse_countries(conn: sqlite3.Connection, values: list[str]) -> list[str]:
     return codes
 
 
-def side_by_side(conn: sqlite3.Connection, codes: list[str], area: str | None, as_of: str | None,
-                 today: dt.date, differences_only: bool = False) -> dict[str, Any]:
+def side_by_side(
+    conn: sqlite3.Connection,
+    codes: list[str],
+    area: str | None,
+    as_of: str | None,
+    today: dt.date,
+    differences_only: bool = False,
+) -> dict[str, Any]:
     names = {c["code"]: c["name"] for c in countries(conn)}
     if area and not conn.execute("SELECT 1 FROM areas WHERE code = ?", (area,)).fetchone():
         raise LookupError(area)
@@ -276,12 +380,21 @@ def side_by_side(conn: sqlite3.Connection, codes: list[str], area: str | None, a
         if differences_only and not differs:
             continue
         rows.append({"indicator": ind, "area_label": area_labels.get(ind["area"]), "cells": cells, "differs": differs})
-    return {"as_of": as_of, "today": today.isoformat(), "area": area,
-            "countries": [{"code": c, "name": names[c]} for c in codes], "rows": rows,
-            "differences_only": differences_only, "areas": areas(conn, with_indicators=True),
-            "all_countries": countries(conn)}
+    return {
+        "as_of": as_of,
+        "today": today.isoformat(),
+        "area": area,
+        "countries": [{"code": c, "name": names[c]} for c in codes],
+        "rows": rows,
+        "differences_only": differences_only,
+        "areas": areas(conn, with_indicators=True),
+        "all_countries": countries(conn),
+    }
 
 
 def side_by_side_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{**answer_row(c, r["indicator"], cell), "differs": int(r["differs"])}
-            for r in data["rows"] for c, cell in zip(data["countries"], r["cells"], strict=True)]
+    return [
+        {**answer_row(c, r["indicator"], cell), "differs": int(r["differs"])}
+        for r in data["rows"]
+        for c, cell in zip(data["countries"], r["cells"], strict=True)
+    ]

@@ -28,9 +28,12 @@ def _date(value: str) -> str:
     return f'<time datetime="{escape(value)}">{text}</time>'
 
 
-def answer_cell(cell: dict[str, Any], base: str, show_basis: bool = True, show_since: bool = False) -> Markup:
+def answer_cell(
+    cell: dict[str, Any], base: str, show_basis: bool = True, show_since: bool = False, show_quotes: bool = False
+) -> Markup:
     """The value chip, its flags, its legal basis (linked to the provision on
-    the law page) and, if asked, the date since which it holds."""
+    the law page), if asked the date since which it holds, and the quotes of
+    the operative words with a link to the text quoted."""
     out = [f'<span class="answer answer-{escape(cell["class"])}">{escape(cell["label"])}</span>']
     for flag in cell.get("flags") or ():
         if flag == "disputed":
@@ -42,10 +45,12 @@ def answer_cell(cell: dict[str, Any], base: str, show_basis: bool = True, show_s
     if basis:
         links = []
         for b in basis:
-            anchor = f'#provision-{b["provision_position"]}' if b["provision_position"] is not None else ""
-            text = b["law_title"] + (f', {b["provision"]}' if b["provision"] else "")
+            anchor = f"#provision-{b['provision_position']}" if b["provision_position"] is not None else ""
+            text = b["law_title"] + (f", {b['provision']}" if b["provision"] else "")
             links.append(f'<a href="{base}/law/{escape(b["law_id"])}{anchor}">{escape(text)}</a>')
         out.append(f'<span class="basis">{"; ".join(links)}</span>')
+        if show_quotes:
+            out.extend(_quote(b) for b in basis if b.get("quote"))
     if show_since and cell.get("value") is not None:
         if cell.get("since"):
             since = f"since {_date(cell['since'])}"
@@ -57,14 +62,26 @@ def answer_cell(cell: dict[str, Any], base: str, show_basis: bool = True, show_s
     return Markup("".join(out))
 
 
-def _matrix_rows(data: dict[str, Any], keys: list[str], head: Callable[[dict[str, Any], str], str],
-                 cell: Callable[[dict[str, Any], str, str], str]) -> Markup:
+def _quote(b: dict[str, Any]) -> str:
+    """A basis's quote, in its language, with the address of the text it is from."""
+    lang = f' lang="{escape(b["quote_lang"])}"' if b.get("quote_lang") else ""
+    source = f' <a class="quote-source" href="{escape(b["quote_url"])}" rel="noopener">text</a>' if b.get("quote_url") else ""
+    return f'<span class="quote"><q{lang}>{escape(b["quote"])}</q>{source}</span>'
+
+
+def _matrix_rows(
+    data: dict[str, Any],
+    keys: list[str],
+    head: Callable[[dict[str, Any], str], str],
+    cell: Callable[[dict[str, Any], str, str], str],
+) -> Markup:
     """A row per member state: its heading cell, then a cell per key."""
     rows = []
     for c in data["countries"]:
         code = escape(c["code"])
-        rows.append(f'<tr><th scope="row">{head(c, code)}</th>'
-                    + "".join(cell(c["cells"][key], code, key) for key in keys) + "</tr>")
+        rows.append(
+            f'<tr><th scope="row">{head(c, code)}</th>' + "".join(cell(c["cells"][key], code, key) for key in keys) + "</tr>"
+        )
     return Markup("\n".join(rows))
 
 
@@ -78,14 +95,17 @@ def area_rows(data: dict[str, Any], base: str) -> Markup:
     def cell(cell: dict[str, Any], code: str, ind_id: str) -> str:
         flags = "".join(f" is-{f}" for f in cell.get("flags") or ())
         value = "" if cell.get("value") is None else escape(cell["value"])
-        return (f'<td class="answer-cell value-{escape(cell["class"])}{flags}" data-country="{code}" '
-                f'data-indicator="{escape(ind_id)}" data-value="{value}">{answer_cell(cell, base)}</td>')
+        return (
+            f'<td class="answer-cell value-{escape(cell["class"])}{flags}" data-country="{code}" '
+            f'data-indicator="{escape(ind_id)}" data-value="{value}">{answer_cell(cell, base)}</td>'
+        )
 
     return _matrix_rows(data, [i["id"] for i in data["indicators"]], head, cell)
 
 
-APPROX_TITLE = ("The in-force date of this law is not recorded or not exact; the adoption date or the start of "
-                "the month or year is used")
+APPROX_TITLE = (
+    "The in-force date of this law is not recorded or not exact; the adoption date or the start of the month or year is used"
+)
 
 
 def overview_rows(data: dict[str, Any], base: str) -> Markup:
@@ -126,13 +146,17 @@ def side_by_side_rows(data: dict[str, Any], base: str) -> Markup:
             rows.append(f'<tr class="area-row"><th colspan="{width}" scope="rowgroup">{escape(r["area_label"])}</th></tr>')
         mark = '<span class="differs-mark" title="The answers differ">≠</span> ' if r["differs"] else ""
         link = f'<a href="{base}/codebook#{escape(ind["id"])}">{escape(ind["question"])}</a>'
-        parts = [f'<tr class="{"differs" if r["differs"] else "same"}" data-indicator="{escape(ind["id"])}">'
-                 f'<th scope="row" class="q">{mark}{link}</th>']
+        parts = [
+            f'<tr class="{"differs" if r["differs"] else "same"}" data-indicator="{escape(ind["id"])}">'
+            f'<th scope="row" class="q">{mark}{link}</th>'
+        ]
         for cell in r["cells"]:
             note = f'<span class="cell-note">{escape(cell["note"])}</span>' if cell.get("note") else ""
             if cell.get("dispute"):
                 note += f'<span class="cell-note dispute">Disputed: {escape(cell["dispute"])}</span>'
-            parts.append(f'<td class="value-{escape(cell["class"])}">{answer_cell(cell, base, show_since=True)}{note}</td>')
+            parts.append(
+                f'<td class="value-{escape(cell["class"])}">{answer_cell(cell, base, show_since=True, show_quotes=True)}{note}</td>'
+            )
         parts.append("</tr>")
         rows.append("".join(parts))
     return Markup("\n".join(rows))

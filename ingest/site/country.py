@@ -16,6 +16,7 @@ from ingest.site.compare import answer_cell, answer_row, answers, areas, indicat
 # --------------------------------------------------------------------------
 # Country profile
 
+
 def country_profile(conn: sqlite3.Connection, code: str, today: dt.date) -> dict[str, Any]:
     found = query_rows(conn, "SELECT * FROM countries WHERE code = ?", (code.upper(),))
     if not found:
@@ -24,24 +25,39 @@ def country_profile(conn: sqlite3.Connection, code: str, today: dt.date) -> dict
     code = country["code"]
     status_labels = {**labels(conn, "statuses"), **labels(conn, "coverage_statuses")}
     laws_by_area = []
-    laws = query_rows(conn, """
+    laws = query_rows(
+        conn,
+        """
         SELECT la.area, l.id, l.title, l.short_title, l.number, l.year, l.status, l.in_force, l.verification,
                la.position = 0 AS principal
         FROM law_areas la JOIN laws l ON l.id = la.law_id JOIN statuses s ON s.code = l.status
-        WHERE l.country = ? ORDER BY s.position, l.year DESC, l.title""", (code,))
+        WHERE l.country = ? ORDER BY s.position, l.year DESC, l.title""",
+        (code,),
+    )
     cells = {r["area"]: r for r in query_rows(conn, "SELECT * FROM country_area_status WHERE country = ?", (code,))}
     for a in areas(conn):
         cell = cells.get(a["code"], {})
-        laws_by_area.append({
-            "area": a, "status": cell.get("cell_status"), "status_label": status_labels.get(cell.get("cell_status", ""), ""),
-            "principal_law": cell.get("law_id"), "statement": cell.get("statement"),
-            "statement_label": status_labels.get(cell.get("statement") or ""), "statement_note": cell.get("statement_note"),
-            "laws": [x for x in laws if x["area"] == a["code"]]})
+        laws_by_area.append(
+            {
+                "area": a,
+                "status": cell.get("cell_status"),
+                "status_label": status_labels.get(cell.get("cell_status", ""), ""),
+                "principal_law": cell.get("law_id"),
+                "statement": cell.get("statement"),
+                "statement_label": status_labels.get(cell.get("statement") or ""),
+                "statement_note": cell.get("statement_note"),
+                "laws": [x for x in laws if x["area"] == a["code"]],
+            }
+        )
     inds = indicators(conn)
     value_labels = labels(conn, "answer_values")
     current = answers(conn, countries_in=[code], today=today)
-    history = query_rows(conn, """SELECT indicator, period, value, currency, since, until FROM answers
-                             WHERE country = ? AND period > 0 ORDER BY indicator, period""", (code,))
+    history = query_rows(
+        conn,
+        """SELECT indicator, period, value, currency, since, until FROM answers
+                             WHERE country = ? AND period > 0 ORDER BY indicator, period""",
+        (code,),
+    )
     past: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for h in history:
         past[h.pop("indicator")].append(h)
@@ -54,16 +70,25 @@ def country_profile(conn: sqlite3.Connection, code: str, today: dt.date) -> dict
         answer_groups.append({"area": a, "entries": items})
     gaps: dict[str, list[dict[str, Any]]] = {
         # areas with no law in force, or with a statement on their coverage (e.g. partial)
-        "areas_without_law": [x for x in laws_by_area
-                              if x["status"] not in ("in-force", "partly-in-force") or x["statement"]],
+        "areas_without_law": [x for x in laws_by_area if x["status"] not in ("in-force", "partly-in-force") or x["statement"]],
         "unknown_answers": [i for g in answer_groups for i in g["entries"] if i["answer"].get("value") in (None, "unknown")],
         "disputed_answers": [i for g in answer_groups for i in g["entries"] if "disputed" in i["answer"].get("flags", [])],
     }
-    counts = {"answers": sum(len(g["entries"]) for g in answer_groups),
-              "unknown": len(gaps["unknown_answers"]),
-              "unverified": sum("unverified" in i["answer"].get("flags", []) for g in answer_groups for i in g["entries"])}
-    return {"country": country, "today": today.isoformat(), "laws_by_area": laws_by_area, "timeline": timeline(conn, code),
-            "answers": answer_groups, "gaps": gaps, "counts": counts, "reviews": _reviews_of(conn, code)}
+    counts = {
+        "answers": sum(len(g["entries"]) for g in answer_groups),
+        "unknown": len(gaps["unknown_answers"]),
+        "unverified": sum("unverified" in i["answer"].get("flags", []) for g in answer_groups for i in g["entries"]),
+    }
+    return {
+        "country": country,
+        "today": today.isoformat(),
+        "laws_by_area": laws_by_area,
+        "timeline": timeline(conn, code),
+        "answers": answer_groups,
+        "gaps": gaps,
+        "counts": counts,
+        "reviews": _reviews_of(conn, code),
+    }
 
 
 def _reviews_of(conn: sqlite3.Connection, code: str) -> dict[str, list[dict[str, Any]]]:
@@ -72,8 +97,12 @@ def _reviews_of(conn: sqlite3.Connection, code: str) -> dict[str, list[dict[str,
     order = "ORDER BY coalesce(r.held, r.planned, '') DESC, r.id"
     return {
         "of": query_rows(conn, f"SELECT {columns} FROM reviews r WHERE r.country = ? {order}", (code,)),
-        "by": query_rows(conn, f"SELECT {columns} FROM reviews r WHERE r.country != ? AND r.id IN "
-                          f"(SELECT review_id FROM review_parties WHERE country = ?) {order}", (code, code)),
+        "by": query_rows(
+            conn,
+            f"SELECT {columns} FROM reviews r WHERE r.country != ? AND r.id IN "
+            f"(SELECT review_id FROM review_parties WHERE country = ?) {order}",
+            (code, code),
+        ),
     }
 
 
@@ -81,36 +110,56 @@ def timeline(conn: sqlite3.Connection, code: str) -> list[dict[str, Any]]:
     """Dated events of a country's laws, oldest first: adoption, entry into force,
     replacement, repeal."""
     events = []
-    for law in query_rows(conn, "SELECT id, title, short_title, adopted, promulgated, in_force, repealed, status "
-                           "FROM laws WHERE country = ?", (code,)):
+    for law in query_rows(
+        conn,
+        "SELECT id, title, short_title, adopted, promulgated, in_force, repealed, status FROM laws WHERE country = ?",
+        (code,),
+    ):
         name = law["short_title"] or law["title"]
         for key, event in (("adopted", "adopted"), ("in_force", "came into force"), ("repealed", "repealed")):
             value = law[key]
             if key == "adopted" and not value:
                 value, event = law["promulgated"], "promulgated"
             if value and value != "unknown":
-                events.append({"date": value, "event": event, "law_id": law["id"], "law_title": name,
-                               "other_id": None, "other_title": None})
-    for r in query_rows(conn, """SELECT r.law_id, r.target_id, coalesce(t.short_title, t.title) AS target_title,
+                events.append(
+                    {"date": value, "event": event, "law_id": law["id"], "law_title": name, "other_id": None, "other_title": None}
+                )
+    for r in query_rows(
+        conn,
+        """SELECT r.law_id, r.target_id, coalesce(t.short_title, t.title) AS target_title,
                                    coalesce(l.short_title, l.title) AS law_title, l.in_force
                             FROM relations r JOIN laws l ON l.id = r.law_id JOIN laws t ON t.id = r.target_id
                             WHERE l.country = ? AND r.type = 'replaces' AND r.stated_in IN (r.law_id, r.target_id)
-                            GROUP BY r.law_id, r.target_id""", (code,)):
+                            GROUP BY r.law_id, r.target_id""",
+        (code,),
+    ):
         if r["in_force"] and r["in_force"] != "unknown":
-            events.append({"date": r["in_force"], "event": "replaced", "law_id": r["law_id"],
-                           "law_title": r["law_title"], "other_id": r["target_id"], "other_title": r["target_title"]})
+            events.append(
+                {
+                    "date": r["in_force"],
+                    "event": "replaced",
+                    "law_id": r["law_id"],
+                    "law_title": r["law_title"],
+                    "other_id": r["target_id"],
+                    "other_title": r["target_title"],
+                }
+            )
     order = {"adopted": 0, "promulgated": 1, "came into force": 2, "repealed": 4}
     return sorted(events, key=lambda e: (e["date"], order.get(e["event"], 3), e["law_id"]))
 
 
 def country_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     c = data["country"]
-    return [answer_row({"code": c["code"], "name": c["name"]}, i["indicator"], i["answer"])
-            for g in data["answers"] for i in g["entries"]]
+    return [
+        answer_row({"code": c["code"], "name": c["name"]}, i["indicator"], i["answer"])
+        for g in data["answers"]
+        for i in g["entries"]
+    ]
 
 
 # --------------------------------------------------------------------------
 # Progress since 2017
+
 
 def progress(conn: sqlite3.Connection, today: dt.date, first_year: int = 2000) -> dict[str, Any]:
     """For each area and year, how many member states had a law in force (on
@@ -122,45 +171,66 @@ def progress(conn: sqlite3.Connection, today: dt.date, first_year: int = 2000) -
     for a in areas(conn):
         counts = []
         for day in days:
-            counts.append(conn.execute(
-                "SELECT count(DISTINCT country) FROM area_periods WHERE area = ? AND starts <= ? "
-                "AND (ends IS NULL OR ends > ?) AND status IN ('in-force', 'partly-in-force')",
-                (a["code"], day, day)).fetchone()[0])
+            counts.append(
+                conn.execute(
+                    "SELECT count(DISTINCT country) FROM area_periods WHERE area = ? AND starts <= ? "
+                    "AND (ends IS NULL OR ends > ?) AND status IN ('in-force', 'partly-in-force')",
+                    (a["code"], day, day),
+                ).fetchone()[0]
+            )
         series.append({"area": a, "counts": counts})
-    return {"today": today.isoformat(), "years": years, "days": days, "countries": n, "series": series,
-            "programme": [2017, 2025]}
+    return {"today": today.isoformat(), "years": years, "days": days, "countries": n, "series": series, "programme": [2017, 2025]}
 
 
 def progress_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"area": s["area"]["code"], "year": y, "on": d, "member_states_with_law_in_force": n,
-             "member_states": data["countries"]}
-            for s in data["series"] for y, d, n in zip(data["years"], data["days"], s["counts"], strict=True)]
+    return [
+        {"area": s["area"]["code"], "year": y, "on": d, "member_states_with_law_in_force": n, "member_states": data["countries"]}
+        for s in data["series"]
+        for y, d, n in zip(data["years"], data["days"], s["counts"], strict=True)
+    ]
 
 
 # --------------------------------------------------------------------------
 # Codebook
 
+
 def codebook(conn: sqlite3.Connection) -> dict[str, Any]:
     book = query_rows(conn, "SELECT * FROM codebook")
     changes = query_rows(conn, "SELECT version, date, summary, indicators FROM codebook_changes ORDER BY position DESC")
     counts = dict(conn.execute("SELECT indicator, count(*) FROM answers WHERE period = 0 GROUP BY indicator"))
-    unknown = dict(conn.execute("SELECT indicator, count(*) FROM answers WHERE period = 0 AND value = 'unknown' "
-                                "GROUP BY indicator"))
+    unknown = dict(
+        conn.execute("SELECT indicator, count(*) FROM answers WHERE period = 0 AND value = 'unknown' GROUP BY indicator")
+    )
     inds = indicators(conn)
     for i in inds:
         i["answered"], i["unknown"] = counts.get(i["id"], 0), unknown.get(i["id"], 0)
-    return {"codebook": book[0] if book else None, "changes": changes, "areas": areas(conn, with_indicators=True),
-            "indicators": inds,
-            "answer_values": query_rows(conn, "SELECT code, label, description FROM answer_values ORDER BY position"),
-            "review_statuses": query_rows(conn, "SELECT code, label, description FROM review_statuses ORDER BY position")}
+    return {
+        "codebook": book[0] if book else None,
+        "changes": changes,
+        "areas": areas(conn, with_indicators=True),
+        "indicators": inds,
+        "answer_values": query_rows(conn, "SELECT code, label, description FROM answer_values ORDER BY position"),
+        "review_statuses": query_rows(conn, "SELECT code, label, description FROM review_statuses ORDER BY position"),
+    }
 
 
 def codebook_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     version = data["codebook"]["version"] if data["codebook"] else None
-    return [{"id": i["id"], "area": i["area"], "number": i["number"], "question": i["question"],
-             "answer_type": i["answer_type"], "unit": i["unit"],
-             "options": "; ".join(o["code"] for o in i["options"]),
-             "reference": "; ".join(f"{r['label']}{' ' + r['article'] if r['article'] else ''}" for r in i["reference"]),
-             "guidance": i["guidance"], "origin": i["origin"], "since_version": i["since_version"],
-             "withdrawn_in": i["withdrawn_in"], "codebook_version": version}
-            for i in data["indicators"]]
+    return [
+        {
+            "id": i["id"],
+            "area": i["area"],
+            "number": i["number"],
+            "question": i["question"],
+            "answer_type": i["answer_type"],
+            "unit": i["unit"],
+            "options": "; ".join(o["code"] for o in i["options"]),
+            "reference": "; ".join(f"{r['label']}{' ' + r['article'] if r['article'] else ''}" for r in i["reference"]),
+            "guidance": i["guidance"],
+            "origin": i["origin"],
+            "since_version": i["since_version"],
+            "withdrawn_in": i["withdrawn_in"],
+            "codebook_version": version,
+        }
+        for i in data["indicators"]
+    ]

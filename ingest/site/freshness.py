@@ -46,8 +46,10 @@ STALE_LIMIT = 500
 BANDS = ("current", "ageing", "stale", "empty")
 
 RULES = {
-    "stale": (f"Stale: a law record or current answer not verified in the {STALE_MONTHS} months before today "
-              "(a law record without a verification date counts as stale)."),
+    "stale": (
+        f"Stale: a law record or current answer not verified in the {STALE_MONTHS} months before today "
+        "(a law record without a verification date counts as stale)."
+    ),
     "replacement": (
         "Possible unrecorded replacement: two enacted laws of the same member state, principal area and instrument "
         "type, the second of a later year (of adoption, else promulgation, else entry into force), whose titles have "
@@ -55,29 +57,38 @@ RULES = {
         "set); each later law is listed with the earliest such law before it. Distinctive words: the title in lower "
         "case without accents, leaving out numbers and years, 'No. N', 'Chapter N', 'Cap. N', 'B.E.', the words "
         "amend, amended, amending, amendment (and 'first', 'second'… before them), short connecting words "
-        "(the, of, on, and…) and plural endings (businesses, rights); the order of the words does not matter."),
+        "(the, of, on, and…) and plural endings (businesses, rights); the order of the words does not matter."
+    ),
 }
 BAND_RULES = {
     "current": f"Every record in the cell was verified in the last {AGEING_MONTHS} months.",
-    "ageing": (f"Nothing is stale yet, but the oldest verification is more than {AGEING_MONTHS} months old: "
-               f"it turns stale within {STALE_MONTHS - AGEING_MONTHS} months."),
+    "ageing": (
+        f"Nothing is stale yet, but the oldest verification is more than {AGEING_MONTHS} months old: "
+        f"it turns stale within {STALE_MONTHS - AGEING_MONTHS} months."
+    ),
     "stale": "At least one record in the cell is stale, or a possible unrecorded replacement involves it.",
-    "empty": ("No law record and no answer: nothing to verify. The country profile's statement (none, draft, "
-              "partial, unknown) is shown when there is one."),
+    "empty": (
+        "No law record and no answer: nothing to verify. The country profile's statement (none, draft, "
+        "partial, unknown) is shown when there is one."
+    ),
 }
 
 # --------------------------------------------------------------------------
 # Distinctive words of a title
 
 _WORD = re.compile(r"[^\W\d_]+")
-_NOISE = re.compile(r"""
+_NOISE = re.compile(
+    r"""
     \b(?:no|nos|number|cap|chapter)\b\.?\s*(?=\d)         # No. 3, Cap. 88, Chapter 196 (the number goes below)
   | \bb\.\s*e\b\.?\s*(?=\d)                             # B.E. 2562
   | \b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?=amend)  # Second Amendment
-    """, re.VERBOSE)
-_DROP = frozenset(["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "its", "of", "on", "or",
-                   "the", "to", "under", "with",
-                   "amend", "amends", "amended", "amending", "amendment", "amendments"])
+    """,
+    re.VERBOSE,
+)
+_STOP_WORDS = (
+    "a an and as at by for from in into its of on or the to under with amend amends amended amending amendment amendments"
+)
+_DROP = frozenset(_STOP_WORDS.split())
 
 
 def title_words(title: str) -> frozenset[str]:
@@ -106,8 +117,10 @@ def _singular(word: str) -> str:
 
 def cutoffs(conn: sqlite3.Connection, today: dt.date) -> tuple[str, str]:
     """(stale before, ageing before): the dates 12 and 9 months before today, as SQLite computes them."""
-    stale, ageing = conn.execute("SELECT date(:d, :s), date(:d, :a)", {
-        "d": today.isoformat(), "s": f"-{STALE_MONTHS} months", "a": f"-{AGEING_MONTHS} months"}).fetchone()
+    stale, ageing = conn.execute(
+        "SELECT date(:d, :s), date(:d, :a)",
+        {"d": today.isoformat(), "s": f"-{STALE_MONTHS} months", "a": f"-{AGEING_MONTHS} months"},
+    ).fetchone()
     return stale, ageing
 
 
@@ -204,9 +217,12 @@ def replacements(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Possible unrecorded replacements (RULES['replacement']), by country, area and year."""
     groups: dict[tuple[str, str, str, frozenset[str]], list[dict[str, Any]]] = defaultdict(list)
     group_of: dict[str, tuple[str, str, str, frozenset[str]]] = {}
-    for law in _rows(conn, """
+    for law in _rows(
+        conn,
+        """
             SELECT id, country, principal_area AS area, instrument_type, year, title, status FROM laws
-            WHERE status IN ('in-force', 'partly-in-force', 'enacted-not-in-force') AND year IS NOT NULL"""):
+            WHERE status IN ('in-force', 'partly-in-force', 'enacted-not-in-force') AND year IS NOT NULL""",
+    ):
         words = title_words(law["title"])
         if words:
             key = (law["country"], law["area"], law["instrument_type"], words)
@@ -233,8 +249,15 @@ def replacements(conn: sqlite3.Connection) -> list[dict[str, Any]]:
             comp = find(law["id"])
             earlier = [e for e in earliest if e["year"] < law["year"] and find(e["id"]) != comp]
             if earlier:
-                pairs.append({"country": law["country"], "area": law["area"], "instrument_type": law["instrument_type"],
-                              "earlier": _law_ref(earlier[0]), "later": _law_ref(law)})
+                pairs.append(
+                    {
+                        "country": law["country"],
+                        "area": law["area"],
+                        "instrument_type": law["instrument_type"],
+                        "earlier": _law_ref(earlier[0]),
+                        "later": _law_ref(law),
+                    }
+                )
             if len(earliest) < 2 and all(find(e["id"]) != comp for e in earliest):
                 earliest.append(law)
     return sorted(pairs, key=lambda p: (p["country"], p["area"], p["later"]["year"], p["later"]["id"]))
@@ -249,10 +272,13 @@ def freshness(conn: sqlite3.Connection, today: dt.date, limit: int = STALE_LIMIT
     (at most `limit` of each list; the totals count them all)."""
     stale_before, ageing_before = cutoffs(conn, today)
     params = {"stale_before": stale_before, "limit": limit}
-    areas = _rows(conn, """
+    areas = _rows(
+        conn,
+        """
         SELECT a.code, a.label, a.is_primary, count(i.id) AS indicators FROM areas a
         LEFT JOIN indicators i ON i.area = a.code AND i.withdrawn_in IS NULL
-        GROUP BY a.code ORDER BY a.position""")
+        GROUP BY a.code ORDER BY a.position""",
+    )
     countries = _rows(conn, "SELECT code, name FROM countries ORDER BY name")
     laws = {(r.pop("country"), r.pop("area")): r for r in _rows(conn, LAW_CELLS, params)}
     answers = {(r.pop("country"), r.pop("area")): r for r in _rows(conn, ANSWER_CELLS, params)}
@@ -274,17 +300,31 @@ def freshness(conn: sqlite3.Connection, today: dt.date, limit: int = STALE_LIMIT
     stale_laws = _rows(conn, STALE_LAWS, params)
     stale_answers = _rows(conn, STALE_ANSWERS, params)
     totals = {
-        "stale_laws": conn.execute("SELECT count(*) FROM laws WHERE last_verified IS NULL OR last_verified < ?",
-                                   (stale_before,)).fetchone()[0],
-        "stale_answers": conn.execute("""SELECT count(*) FROM answers a JOIN indicators i ON i.id = a.indicator
+        "stale_laws": conn.execute(
+            "SELECT count(*) FROM laws WHERE last_verified IS NULL OR last_verified < ?", (stale_before,)
+        ).fetchone()[0],
+        "stale_answers": conn.execute(
+            """SELECT count(*) FROM answers a JOIN indicators i ON i.id = a.indicator
                                          WHERE a.period = 0 AND i.withdrawn_in IS NULL AND a.verified_on < ?""",
-                                      (stale_before,)).fetchone()[0],
+            (stale_before,),
+        ).fetchone()[0],
         "replacements": len(pairs),
         "bands": bands,
     }
-    return {"today": today.isoformat(), "stale_before": stale_before, "ageing_before": ageing_before,
-            "limit": limit, "rules": RULES, "band_rules": BAND_RULES, "areas": areas, "countries": countries,
-            "stale_laws": stale_laws, "stale_answers": stale_answers, "replacements": pairs[:limit], "totals": totals}
+    return {
+        "today": today.isoformat(),
+        "stale_before": stale_before,
+        "ageing_before": ageing_before,
+        "limit": limit,
+        "rules": RULES,
+        "band_rules": BAND_RULES,
+        "areas": areas,
+        "countries": countries,
+        "stale_laws": stale_laws,
+        "stale_answers": stale_answers,
+        "replacements": pairs[:limit],
+        "totals": totals,
+    }
 
 
 def _cell(laws: dict[str, Any], answers: dict[str, Any], pairs: int, indicators: int) -> dict[str, Any]:
@@ -293,69 +333,50 @@ def _cell(laws: dict[str, Any], answers: dict[str, Any], pairs: int, indicators:
     oldest = [v for v in (laws.get("oldest_verified"), answers.get("oldest_verified")) if v]
     stale_laws, stale_answers = laws.get("stale", 0), answers.get("stale", 0)
     return {
-        "laws": laws.get("laws", 0), "enacted": laws.get("enacted", 0), "indicators": indicators, "answers": n,
-        "unknown": _share(answers.get("unknown", 0), n), "unverified": _share(answers.get("unverified", 0), n),
+        "laws": laws.get("laws", 0),
+        "enacted": laws.get("enacted", 0),
+        "indicators": indicators,
+        "answers": n,
+        "unknown": _share(answers.get("unknown", 0), n),
+        "unverified": _share(answers.get("unverified", 0), n),
         "peer_reviewed": _share(answers.get("peer_reviewed", 0), n),
-        "last_verified": max(verified) if verified else None, "oldest_verified": min(oldest) if oldest else None,
+        "last_verified": max(verified) if verified else None,
+        "oldest_verified": min(oldest) if oldest else None,
         "last_reviewed": answers.get("last_reviewed"),
-        "stale_laws": stale_laws, "stale_answers": stale_answers, "replacements": pairs,
+        "stale_laws": stale_laws,
+        "stale_answers": stale_answers,
+        "replacements": pairs,
         "stale": stale_laws + stale_answers + pairs,
     }
 
 
 def cell_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per member state and area, for CSV."""
-    return [{"country": c["code"], "country_name": c["name"], "area": a["code"], **_flat(c["cells"][a["code"]])}
-            for c in data["countries"] for a in data["areas"]]
+    return [
+        {"country": c["code"], "country_name": c["name"], "area": a["code"], **_flat(c["cells"][a["code"]])}
+        for c in data["countries"]
+        for a in data["areas"]
+    ]
 
 
 def _flat(cell: dict[str, Any]) -> dict[str, Any]:
-    return {k: cell[k] for k in ("band", "laws", "enacted", "indicators", "answers", "unknown", "unverified",
-                                 "peer_reviewed", "last_verified", "oldest_verified", "last_reviewed", "stale_laws",
-                                 "stale_answers", "replacements", "statement")}
-
-
-# --------------------------------------------------------------------------
-# Plain text, for `lawrepo stats --freshness`
-
-
-def _pct(share: float | None) -> str:
-    return "-" if share is None else f"{share:.0%}"
-
-
-def text_table(conn: sqlite3.Connection, today: dt.date, limit: int = 50) -> str:
-    """The report as plain text: one line per member state and area, then the
-    stale items (at most `limit` of each kind) and the rules."""
-    data = freshness(conn, today, limit)
-    header = ["Country", "Area", "Laws", "Enacted", "Answers", "Unknown", "Unverified", "Peer reviewed",
-              "Last verified", "Last reviewed", "Stale", "Band"]
-    rows = [[c["name"], a["code"], str(x["laws"]), str(x["enacted"]), str(x["answers"]), _pct(x["unknown"]),
-             _pct(x["unverified"]), _pct(x["peer_reviewed"]), x["last_verified"] or "-", x["last_reviewed"] or "-",
-             str(x["stale"]), x["band"] + (f" ({x['statement']})" if x["band"] == "empty" and x["statement"] else "")]
-            for c in data["countries"] for a in data["areas"] for x in [c["cells"][a["code"]]]]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = [f"Freshness on {data['today']}: stale = not verified since {data['stale_before']}; "
-             f"ageing = oldest verification before {data['ageing_before']}.", ""]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-              for r in [header, ["-" * w for w in widths], *rows]]
-    totals = data["totals"]
-    lines += ["", "Cells: " + ", ".join(f"{totals['bands'][b]} {b}" for b in BANDS) + ".",
-              "Unknown, Unverified, Peer reviewed: shares of the current answers (- when there are none).", ""]
-    lines.append(f"Law records not verified since {data['stale_before']} ({totals['stale_laws']}):")
-    lines += [f"  {r['last_verified'] or 'never':<10}  {r['law_id']}  ({r['country']}, {r['area']})"
-              for r in data["stale_laws"]]
-    lines += _more(totals["stale_laws"], len(data["stale_laws"]))
-    lines.append(f"Answers not verified since {data['stale_before']} ({totals['stale_answers']}):")
-    lines += [f"  {r['verified_on']:<10}  {r['country']} {r['indicator']}" for r in data["stale_answers"]]
-    lines += _more(totals["stale_answers"], len(data["stale_answers"]))
-    lines.append(f"Possible unrecorded replacements ({totals['replacements']}):")
-    lines += [f"  {p['earlier']['id']} ({p['earlier']['year']}) -> {p['later']['id']} ({p['later']['year']}): "
-              "no relation recorded" for p in data["replacements"]]
-    lines += _more(totals["replacements"], len(data["replacements"]))
-    lines += ["Rules:", *(f"  {text}" for text in RULES.values()),
-              *(f"  Band {band}: {text}" for band, text in BAND_RULES.items())]
-    return "\n".join(lines) + "\n"
-
-
-def _more(total: int, shown: int) -> list[str]:
-    return [f"  … and {total - shown} more", ""] if total > shown else [""]
+    return {
+        k: cell[k]
+        for k in (
+            "band",
+            "laws",
+            "enacted",
+            "indicators",
+            "answers",
+            "unknown",
+            "unverified",
+            "peer_reviewed",
+            "last_verified",
+            "oldest_verified",
+            "last_reviewed",
+            "stale_laws",
+            "stale_answers",
+            "replacements",
+            "statement",
+        )
+    }

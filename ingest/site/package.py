@@ -49,10 +49,28 @@ PORT_ARG = f'"${{PORT:-{PORT}}}"'  # expanded by the shell: $PORT, else the defa
 
 def serve_args(port: str = PORT_ARG) -> list[str]:
     """The `datasette serve` command of the image: the options of `lawrepo serve`, with paths inside the image."""
-    return ["datasette", "serve", "-i", DB_NAME, "--inspect-file", INSPECT_FILE,
-            "--metadata", "metadata.yml", "--config", "datasette.yaml",
-            "--template-dir", "templates", "--plugins-dir", "plugins", "--static", "assets:static",
-            "--host", "0.0.0.0", "--port", port]
+    return [
+        "datasette",
+        "serve",
+        "-i",
+        DB_NAME,
+        "--inspect-file",
+        INSPECT_FILE,
+        "--metadata",
+        "metadata.yml",
+        "--config",
+        "datasette.yaml",
+        "--template-dir",
+        "templates",
+        "--plugins-dir",
+        "plugins",
+        "--static",
+        "assets:static",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        port,
+    ]
 
 
 def requirements(pyproject: Path) -> list[str]:
@@ -74,8 +92,10 @@ def requirements(pyproject: Path) -> list[str]:
         try:
             version = metadata.version(name)
         except metadata.PackageNotFoundError:
-            raise PackageError(f"{name} (a dependency in {pyproject.name}) is not installed here, so its version "
-                               "cannot be pinned; install the project first: pip install -e .") from None
+            raise PackageError(
+                f"{name} (a dependency in {pyproject.name}) is not installed here, so its version "
+                "cannot be pinned; install the project first: pip install -e ."
+            ) from None
         marker = spec.split(";", 1)[1].strip() if ";" in spec else ""
         pins[key] = f"{name}{extras}=={version}" + (f" ; {marker}" if marker else "")
     return list(pins.values())
@@ -137,8 +157,9 @@ def check_database(db_path: Path) -> None:
         with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
             conn.execute("SELECT count(*) FROM laws").fetchone()
     except sqlite3.Error as exc:
-        raise PackageError(f"{db_path}: not a database written by `lawrepo build` ({exc}); "
-                           f"build it with `lawrepo build --db {db_path}`") from None
+        raise PackageError(
+            f"{db_path}: not a database written by `lawrepo build` ({exc}); build it with `lawrepo build --db {db_path}`"
+        ) from None
 
 
 def write_context(project: Path, db_path: Path, out: Path) -> dict[str, str]:

@@ -35,11 +35,11 @@ def render(data: dict[str, Any]) -> str:
         f'aria-labelledby="progress-title progress-desc" class="progress-chart" font-family="sans-serif" font-size="12">',
         '<title id="progress-title">Member states with a law in force, by area and year</title>',
         f'<desc id="progress-desc">Lines for each area from {years[0]} to {years[-1]}, out of {n} member states; '
-        f'the ASEAN Work Programme on Electronic Commerce ({start}–{end}) is shaded. The numbers are in the table '
-        'below the chart.</desc>',
+        f"the ASEAN Work Programme on Electronic Commerce ({start}–{end}) is shaded. The numbers are in the table "
+        "below the chart.</desc>",
         f'<rect x="{x(start):.1f}" y="{TOP}" width="{x(end) - x(start):.1f}" height="{plot_h}" fill="#eef3fb"/>',
         f'<text x="{(x(start) + x(end)) / 2:.1f}" y="{TOP + 14}" text-anchor="middle" fill="#33506e">'
-        f'Work Programme {start}–{end}</text>',
+        f"Work Programme {start}–{end}</text>",
     ]
     step = 1 if n <= 12 else max(1, round(n / 10))
     for count in range(0, n + 1, step):
@@ -55,8 +55,10 @@ def render(data: dict[str, Any]) -> str:
         points = " ".join(f"{x(yr):.1f},{y(c):.1f}" for yr, c in zip(years, s["counts"], strict=True))
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         label = escape(s["area"]["label"])
-        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr} points="{points}">'
-                   f'<title>{label}</title></polyline>')
+        out.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr} points="{points}">'
+            f"<title>{label}</title></polyline>"
+        )
         lx = LEFT + (i % LEGEND_COLUMNS) * (plot_w // LEGEND_COLUMNS)
         ly = PLOT_HEIGHT + (i // LEGEND_COLUMNS) * LEGEND_ROW + 4
         out.append(f'<line x1="{lx}" x2="{lx + 30}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')

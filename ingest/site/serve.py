@@ -32,17 +32,36 @@ def ensure_inspect_file(db_path: Path) -> Path:
     if target.exists() and target.stat().st_mtime >= db_path.stat().st_mtime:
         return target
     with replacing(target) as tmp:
-        subprocess.run([sys.executable, "-m", "datasette", "inspect", str(db_path), "--inspect-file", str(tmp)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "datasette", "inspect", str(db_path), "--inspect-file", str(tmp)],
+            check=True,
+            capture_output=True,
+        )
     return target
 
 
 def datasette_args(project: Path, db_path: Path, inspect: Path, host: str, port: int) -> list[str]:
     """The command line that serves the repository the way it is deployed."""
-    args = [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "--inspect-file", str(inspect),
-            "--host", host, "--port", str(port)]
-    for flag, name in [("--metadata", "metadata.yml"), ("--config", "datasette.yaml"),
-                       ("--template-dir", "templates"), ("--plugins-dir", "plugins")]:
+    args = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        "-i",
+        str(db_path),
+        "--inspect-file",
+        str(inspect),
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
+    for flag, name in [
+        ("--metadata", "metadata.yml"),
+        ("--config", "datasette.yaml"),
+        ("--template-dir", "templates"),
+        ("--plugins-dir", "plugins"),
+    ]:
         if (project / name).exists():
             args += [flag, str(project / name)]
     if (project / "static").is_dir():
@@ -55,9 +74,12 @@ def matrix_rows(db_path: Path) -> tuple[list[str], list[list[str]], list[tuple[s
     with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
         areas = conn.execute("SELECT code FROM areas ORDER BY position").fetchall()
         counts = dict(
-            ((c, a), n) for c, a, n in conn.execute(
+            ((c, a), n)
+            for c, a, n in conn.execute(
                 "SELECT l.country, la.area, count(*) FROM law_areas la JOIN laws l ON l.id = la.law_id "
-                "WHERE l.status IN ('in-force', 'partly-in-force', 'enacted-not-in-force') GROUP BY 1, 2"))
+                "WHERE l.status IN ('in-force', 'partly-in-force', 'enacted-not-in-force') GROUP BY 1, 2"
+            )
+        )
         header = ["Country", *[a for (a,) in areas], "Laws"]
         rows, gaps = [], []
         totals = dict(conn.execute("SELECT country, count(*) FROM laws GROUP BY country"))
@@ -69,8 +91,9 @@ def matrix_rows(db_path: Path) -> tuple[list[str], list[list[str]], list[tuple[s
                     row.append(str(n))
                     continue
                 status, note = conn.execute(
-                    "SELECT cell_status, coalesce(statement_note, '') FROM country_area_status "
-                    "WHERE country = ? AND area = ?", (code, area)).fetchone()
+                    "SELECT cell_status, coalesce(statement_note, '') FROM country_area_status WHERE country = ? AND area = ?",
+                    (code, area),
+                ).fetchone()
                 row.append(status)
                 gaps.append((name, area, status, note[:80] + ("…" if len(note) > 80 else "")))
             row.append(str(totals.get(code, 0)))
