@@ -154,9 +154,8 @@ def side_by_side_rows(data: dict[str, Any], base: str) -> Markup:
             note = f'<span class="cell-note">{escape(cell["note"])}</span>' if cell.get("note") else ""
             if cell.get("dispute"):
                 note += f'<span class="cell-note dispute">Disputed: {escape(cell["dispute"])}</span>'
-            parts.append(
-                f'<td class="value-{escape(cell["class"])}">{answer_cell(cell, base, show_since=True, show_quotes=True)}{note}</td>'
-            )
+            value = answer_cell(cell, base, show_since=True, show_quotes=True)
+            parts.append(f'<td class="value-{escape(cell["class"])}">{value}{note}</td>')
         parts.append("</tr>")
         rows.append("".join(parts))
     return Markup("\n".join(rows))
