@@ -232,3 +232,25 @@ async def test_the_law_page_says_which_source_supports_each_fact(tmp_path: Path)
     facet = (await ds.client.get("/laws/laws.json?_facet=verification")).json()
     counts = {f["value"]: f["count"] for f in facet["facet_results"]["results"]["verification"]["results"]}
     assert counts == {"checked-official-text": 1, "unverified": 1}
+
+
+def test_side_by_side_cells_show_the_quotes_of_their_legal_bases() -> None:
+    from bs4 import BeautifulSoup
+
+    from ingest.site.compare_html import answer_cell
+
+    basis = {
+        "law_id": "sg-example-act-2010",
+        "provision": "s 6",
+        "provision_position": 0,
+        "law_title": "EA",
+        "quote": "<b>Records</b> keep effect",
+        "quote_lang": "en",
+        "quote_url": f"{SSO}?ProvIds=pr6-",
+    }
+    cell = {"value": "yes", "label": "Yes", "class": "yes", "flags": [], "basis": [basis, {**basis, "quote": None}]}
+    html = BeautifulSoup(str(answer_cell(cell, "", show_quotes=True)), "html.parser")
+    quotes = html.select(".quote q")
+    assert [q.get_text() for q in quotes] == ["<b>Records</b> keep effect"] and quotes[0]["lang"] == "en"
+    assert html.select_one(".quote-source")["href"] == f"{SSO}?ProvIds=pr6-" and not html.find("b")
+    assert not BeautifulSoup(str(answer_cell(cell, "")), "html.parser").select(".quote")
