@@ -157,6 +157,7 @@ def make_corpus(dest: Path, n: int, seed: int = 1) -> Path:
         shutil.rmtree(root)
     shutil.copytree(ROOT / "laws" / "schemas", root / "schemas")
     shutil.copytree(ROOT / "laws" / "vocabularies", root / "vocabularies")
+    shutil.copytree(ROOT / "laws" / "sources", root / "sources")
     (root / "countries").mkdir()
     for src in sorted((ROOT / "laws" / "countries").glob("*.yml")):
         profile = yaml.safe_load(src.read_text(encoding="utf-8"))
