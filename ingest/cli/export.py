@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ingest.cli.options import db_option, laws_option
 from ingest.exports import writer as export
 from ingest.exports.atom import LIMIT
 from ingest.records.files import find_root, show
@@ -36,22 +37,8 @@ LOCAL_URL = "http://127.0.0.1:8001"
     show_default=True,
     help="The folder to write into (created if missing).",
 )
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("db") / "laws.db",
-    show_default=True,
-    help="The built database to read.",
-)
-@click.option(
-    "--laws",
-    "laws_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("laws"),
-    show_default=True,
-    help="The folder of records (for record times when the database has none).",
-)
+@db_option("The built database to read.")
+@laws_option("The folder of records (for record times when the database has none).")
 @click.option(
     "--base-url",
     metavar="URL",

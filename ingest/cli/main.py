@@ -20,13 +20,12 @@ from ingest.cli import export as cli_export
 from ingest.cli import package as cli_package
 from ingest.cli import reconcile as cli_reconcile
 from ingest.cli import review as cli_review
+from ingest.cli.options import db_option, laws_option
 from ingest.common.problems import Problem
 from ingest.records.files import find_root, show
 from ingest.rules.corpus import validate as validate_corpus
 from ingest.site.freshness_text import text_table as freshness_table
 from ingest.site.serve import datasette_args, ensure_inspect_file, is_stale, matrix_rows
-
-DEFAULT_DB = Path("db") / "laws.db"
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -38,22 +37,6 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-laws_option = click.option(
-    "--laws",
-    "laws_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("laws"),
-    show_default=True,
-    help="The folder of records.",
-)
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="The SQLite database to write or serve.",
-)
 today_option = click.option(
     "--today", callback=_date, metavar="YYYY-MM-DD", help="Check statuses as of this date instead of today."
 )
@@ -102,8 +85,8 @@ def validate(paths: tuple[Path, ...], today: dt.date | None, jobs: int | None) -
 
 
 @main.command()
-@laws_option
-@db_option
+@laws_option()
+@db_option()
 @click.option("--full", is_flag=True, help="Read every file again even if unchanged since the last build.")
 @today_option
 @jobs_option
@@ -144,8 +127,8 @@ def _build(laws_dir: Path, db_path: Path, full: bool = False, today: dt.date | N
 
 
 @main.command()
-@laws_option
-@db_option
+@laws_option()
+@db_option()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", "-p", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port.")
 @click.option("--dry-run", is_flag=True, help="Print the Datasette command instead of running it.")
@@ -165,8 +148,8 @@ def serve(laws_dir: Path, db_path: Path, host: str, port: int, dry_run: bool) ->
 
 
 @main.command()
-@laws_option
-@db_option
+@laws_option()
+@db_option()
 @click.option(
     "--freshness",
     "show_freshness",

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ingest import __version__
+from ingest.cli.options import db_option
 from ingest.records.files import find_root, show
 from ingest.site.package import PackageError, docker_command, write_context
 from ingest.site.serve import is_stale
@@ -26,14 +27,7 @@ DEFAULT_TAG = f"asean-ecommerce-law:{__version__}"
     show_default=True,
     help="The build context folder to write (replaced if it was written by this command).",
 )
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("db") / "laws.db",
-    show_default=True,
-    help="The built database to bake in.",
-)
+@db_option("The built database to bake in.")
 @click.option("--tag", default=DEFAULT_TAG, show_default=True, help="Image name and tag for --build.")
 @click.option("--build", "run_build", is_flag=True, help="Then run `docker build -t TAG OUT` (needs Docker).")
 @click.option(

@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from ingest.build import peers as reconcile
+from ingest.cli.options import db_option, laws_option
 from ingest.common.atomic import write_text
 from ingest.reconcile import report as reconcile_report
 from ingest.reconcile import unctad
@@ -64,22 +65,8 @@ def command() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="UNCTAD's document_links.json (documents per country and area).",
 )
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="The built database to compare with.",
-)
-@click.option(
-    "--laws",
-    "laws_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("laws"),
-    show_default=True,
-    help="The folder of records (country profiles; the snapshot is written there).",
-)
+@db_option("The built database to compare with.")
+@laws_option("The folder of records (country profiles; the snapshot is written there).")
 @click.option(
     "--report",
     "report_path",

@@ -13,6 +13,7 @@ from typing import Any
 import click
 import yaml
 
+from ingest.cli.options import db_option, laws_option
 from ingest.common.atomic import write_text
 from ingest.records.files import show
 from ingest.review import worksheet
@@ -27,7 +28,7 @@ DEFAULT_DB = Path("db") / "laws.db"
 @click.option("--area", "areas", multiple=True, help="Only these areas (repeat the option); default: all five.")
 @click.option("--format", "fmt", type=click.Choice(["md", "csv", "html"]), default="md", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (default: standard output).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True)
+@db_option("The built database to read.")
 def worksheet_command(country: str, areas: tuple[str, ...], fmt: str, out: Path | None, db_path: Path) -> None:
     """Write a review worksheet for COUNTRY (its two-letter code): its laws,
     answers, legal bases, since-dates and open questions (unknown, unverified,
@@ -80,7 +81,7 @@ def review_group() -> None:
 @click.option("--report-url", help="Address of the published report.")
 @click.option("--note", help="A note on the review.")
 @click.option("--replace", is_flag=True, help="Replace an existing review record with the same id.")
-@click.option("--laws", "laws_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("laws"), show_default=True)
+@laws_option()
 def import_command(
     sheet: Path,
     review_id: str,
