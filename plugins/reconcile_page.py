@@ -13,24 +13,11 @@ from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 
 from ingest.common.csvtext import to_csv
+from ingest.reconcile.report import CSV_COLUMNS
 
 DATABASE = "laws"
 PEER = "unctad"
 BASE = f"/reconcile/{PEER}"
-CSV_COLUMNS = (
-    "country",
-    "country_name",
-    "unctad_area",
-    "areas",
-    "kind",
-    "kind_label",
-    "their_status",
-    "their_title",
-    "their_url",
-    "law_ids",
-    "match",
-    "reason",
-)
 
 
 def _rows(conn: Any, sql: str, params: Any = ()) -> list[dict[str, Any]]:

@@ -48,42 +48,11 @@ ORDER BY c.name, l.year IS NULL, l.year, l.id
 def rows(conn: sqlite3.Connection, base_url: str) -> Iterator[list[object]]:
     base = base_url.rstrip("/")
     labels = dict(conn.execute("SELECT code, label FROM areas"))
-    for (
-        cc,
-        country,
-        title,
-        itype,
-        number,
-        agency,
-        adopted,
-        promulgated,
-        in_force,
-        repealed,
-        status,
-        link,
-        areas,
-        law_id,
-        verification,
-    ) in conn.execute(SQL):
+    for row in conn.execute(SQL):
+        # the columns of SQL up to the official link, then areas (JSON), the law id and its verification
+        *leading, areas, law_id, verification = row
         codes = json.loads(areas or "[]")
-        yield [
-            cc,
-            country,
-            title,
-            itype,
-            number,
-            agency,
-            adopted,
-            promulgated,
-            in_force,
-            repealed,
-            status,
-            link,
-            "; ".join(labels.get(a, a) for a in codes),
-            law_id,
-            f"{base}/law/{law_id}",
-            verification,
-        ]
+        yield [*leading, "; ".join(labels.get(a, a) for a in codes), law_id, f"{base}/law/{law_id}", verification]
 
 
 def atr_csv(conn: sqlite3.Connection, base_url: str) -> Iterator[str]:
