@@ -163,6 +163,7 @@ CREATE TABLE links (
   language TEXT NOT NULL,
   official INTEGER NOT NULL,      -- 1 when published by the state as authoritative
   title TEXT,
+  official_text INTEGER NOT NULL DEFAULT 0,  -- 1 when the address is an official one (laws/sources/official-hosts.yml)
   PRIMARY KEY (law_id, position)
 );
 

@@ -254,3 +254,41 @@ def test_side_by_side_cells_show_the_quotes_of_their_legal_bases() -> None:
     assert [q.get_text() for q in quotes] == ["<b>Records</b> keep effect"] and quotes[0]["lang"] == "en"
     assert html.select_one(".quote-source")["href"] == f"{SSO}?ProvIds=pr6-" and not html.find("b")
     assert not BeautifulSoup(str(answer_cell(cell, "")), "html.parser").select(".quote")
+
+
+def test_answers_earn_their_level_and_stats_print_the_shares(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ingest.cli.main import main
+
+    root = with_codebook(make_root(tmp_path))
+    write_law(root, checked_law())
+    quoted = answer({"law": "sg-example-act-2010", "provision": "s 6", "quote": dict(QUOTE)}, status="unverified")
+    write(root / "answers" / "sg.yml", quoted)
+    db = tmp_path / "laws.db"
+    corpus, _ = build(root, db)
+    assert not corpus.problems
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("SELECT verification FROM answers WHERE indicator = 'et-legal-recognition'").fetchone() == (
+            "checked-official-text",
+        )
+    result = CliRunner().invoke(main, ["stats", "--laws", str(root), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    table = result.output.split("Verification per member state:\n", 1)[1].splitlines()
+    assert table[0].split() == [
+        "Member",
+        "state",
+        "Laws",
+        "checked",
+        "In",
+        "force,",
+        "linked",
+        "Answers",
+        "known",
+        "Answers",
+        "checked",
+        "Bases",
+        "quoted",
+    ]
+    singapore = next(line for line in table if line.startswith("Singapore"))
+    assert singapore.split() == ["Singapore", "1/1", "100%", "1/1", "100%", "1/1", "100%", "1/1", "100%", "1/1", "100%"]

@@ -130,7 +130,7 @@ def codebook_and_answers(conn: sqlite3.Connection, corpus: Corpus) -> None:
                         p.starts,
                         p.ends,
                         item.get("note"),
-                        ver["status"],
+                        verification.answer_level(corpus, ver["status"], ver["evidence"], item.get("basis") or []),
                         ver["by"],
                         ver["on"],
                         ver["evidence"],
@@ -326,6 +326,18 @@ def law_rows(
             )
             for i, s in enumerate(prov["sources"])
         ],
-        "links": [(rid, i, x["url"], x["kind"], x["language"], int(x["official"]), x.get("title")) for i, x in enumerate(links)],
+        "links": [
+            (
+                rid,
+                i,
+                x["url"],
+                x["kind"],
+                x["language"],
+                int(x["official"]),
+                x.get("title"),
+                int(bool(sources.official_entry(x["url"], hosts))),
+            )
+            for i, x in enumerate(links)
+        ],
         "alignments": [(rid, a["instrument"], a.get("note")) for a in rec.get("alignment") or []],
     }

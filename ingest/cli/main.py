@@ -24,6 +24,7 @@ from ingest.cli.options import db_option, laws_option
 from ingest.common.problems import Problem
 from ingest.records.files import find_root, show
 from ingest.rules.corpus import validate as validate_corpus
+from ingest.site import verification_table
 from ingest.site.freshness_text import text_table as freshness_table
 from ingest.site.serve import datasette_args, ensure_inspect_file, is_stale, matrix_rows
 
@@ -178,6 +179,10 @@ def stats(laws_dir: Path, db_path: Path, show_freshness: bool, today: dt.date | 
     click.echo(f"Gaps ({len(gaps)} cells without an enacted law):")
     for country, area, status, note in gaps:
         click.echo(f"  {country:<18} {area:<20} {status:<8} {note}")
+    click.echo("")
+    click.echo("Verification per member state:")
+    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+        click.echo(verification_table.text_table(conn), nl=False)
 
 
 # --------------------------------------------------------------------------

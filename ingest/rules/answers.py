@@ -17,7 +17,6 @@ from typing import Any
 
 from ingest.common import dates
 from ingest.common.problems import Problem, dotted
-from ingest.records import sources
 from ingest.records.answers import NEEDS_NO_BASIS, periods, value_problem
 from ingest.records.files import line_of_field
 from ingest.records.model import ENACTED, Corpus
@@ -124,7 +123,7 @@ def _one_answer(
     if dates.parse_bounds(ver["on"]) is None:
         yield path, (*at, "verification", "on"), f"{ver['on']!r} is not a real calendar date"
     if ver["status"] in CHECKED:
-        unquoted = [j for j, b in enumerate(answer.get("basis") or []) if not _quoted_officially(corpus, b)]
+        unquoted = [j for j, b in enumerate(answer.get("basis") or []) if not verification.basis_quoted(corpus, b)]
         if unquoted or not answer.get("basis"):
             yield (
                 path,
@@ -169,15 +168,6 @@ def _one_answer(
                 where,
                 (f"{item['until']} is after the newer period's end ({history[k - 1]['until']}): list history newest first"),
             )
-
-
-def _quoted_officially(corpus: Corpus, b: dict[str, Any]) -> bool:
-    """A basis is checked when it carries a quote from an official text, or
-    cites a provision whose record entry does."""
-    if isinstance(b.get("quote"), dict) and sources.official_entry(b["quote"].get("url"), corpus.official_hosts):
-        return True
-    law = corpus.laws.get(b["law"])
-    return bool(law and "provision" in b and ref_key(b["provision"]) in law.quoted)
 
 
 def _basis_problems(

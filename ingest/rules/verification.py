@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ingest.records.model import Corpus
 from ingest.records.sources import Hosts, official_entry, ref_key
 
 CHECKED = ("checked-official-text", "peer-reviewed")
@@ -106,3 +107,22 @@ def record_findings(rec: Mapping[str, Any], hosts: Hosts) -> Iterator[tuple[tupl
             problem = quote_problem(q)
             if problem:
                 yield ("provisions", i, "quote", "text"), problem
+
+
+def basis_quoted(corpus: Corpus, basis: Mapping[str, Any]) -> bool:
+    """A legal basis is checked when it carries a quote from an official text,
+    or cites a provision whose entry on the law record does."""
+    quote = basis.get("quote")
+    if isinstance(quote, Mapping) and official_entry(quote.get("url"), corpus.official_hosts):
+        return True
+    law = corpus.laws.get(basis["law"])
+    return bool(law and "provision" in basis and ref_key(basis["provision"]) in law.quoted)
+
+
+def answer_level(corpus: Corpus, claimed: str, evidence: str, basis: list[Mapping[str, Any]]) -> str:
+    """The level an answer period shows: checked when it rests on seen evidence
+    and every legal basis is quoted from an official text; peer-reviewed only
+    when also claimed; otherwise unverified."""
+    if evidence != "seen" or not basis or not all(basis_quoted(corpus, b) for b in basis):
+        return "unverified"
+    return "peer-reviewed" if claimed == "peer-reviewed" else "checked-official-text"
