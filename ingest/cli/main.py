@@ -17,6 +17,7 @@ from ingest import __version__
 from ingest.build.database import build as build_db
 from ingest.build.database import read_previous
 from ingest.cli import export as cli_export
+from ingest.cli import importing as cli_import
 from ingest.cli import package as cli_package
 from ingest.cli import reconcile as cli_reconcile
 from ingest.cli import review as cli_review
@@ -217,6 +218,7 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
 __all__ = ["main"]
 
 
+main.add_command(cli_import.command)
 main.add_command(cli_review.worksheet_command)
 main.add_command(cli_review.review_group)
 main.add_command(cli_package.command)

@@ -35,6 +35,12 @@ def write_text(path: Path, text: str) -> None:
         fh.write(text)
 
 
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically (see `replacing`)."""
+    with replacing(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(data)
+
+
 def alive(pid: int) -> bool:
     """True when a process with this id exists (temporary files name their writer's id)."""
     try:

@@ -1,0 +1,91 @@
+"""Writing what a page shows into an existing record, keeping the file's
+comments, order and layout (ruamel.yaml round trip). A field an official
+source already supports is kept unless forced; provisions are added, never
+removed; the page becomes (or refreshes) one of the record's sources."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from ingest.common.atomic import write_text
+from ingest.importers.record import differences, officially_supported, value_at
+from ingest.records.sources import Hosts, ref_key
+
+
+@dataclass
+class Change:
+    field: str
+    recorded: Any
+    at_source: Any
+    applied: bool
+    why: str = ""
+
+
+def _yaml() -> YAML:
+    y = YAML()
+    y.preserve_quotes = True
+    y.width = 120
+    y.indent(mapping=2, sequence=4, offset=2)
+    return y
+
+
+def plan(recorded: dict[str, Any], imported: dict[str, Any], hosts: Hosts, force: bool) -> list[Change]:
+    """What --write would change, and what it would keep and why."""
+    protected = officially_supported(recorded, hosts)
+    out = []
+    for field, old, new in differences(recorded, imported):
+        if field in protected and old is not None and not force:
+            out.append(Change(field, old, new, False, "supported by an official source; use --force to replace"))
+        else:
+            out.append(Change(field, old, new, True))
+    return out
+
+
+def apply(path: Path, imported: dict[str, Any], changes: list[Change]) -> None:
+    """Write the applied changes and the page's source entry into the file, atomically."""
+    y = _yaml()
+    doc = y.load(path.read_text(encoding="utf-8"))
+    for change in changes:
+        if not change.applied or change.field in ("provisions", "links"):
+            continue
+        head, _, tail = change.field.partition(".")
+        if tail:
+            if head not in doc:
+                doc[head] = CommentedMap()
+            doc[head][tail] = change.at_source
+        else:
+            doc[head] = change.at_source
+    if any(c.applied and c.field == "provisions" for c in changes):
+        have = {ref_key(p["ref"]) for p in doc.get("provisions") or []}
+        seq = doc.setdefault("provisions", CommentedSeq())
+        for p in imported.get("provisions") or []:
+            if ref_key(p["ref"]) not in have:
+                seq.append(CommentedMap(p))
+    if any(c.applied and c.field == "links" for c in changes):
+        seq = doc.setdefault("links", CommentedSeq())
+        have_urls = {x["url"] for x in seq}
+        for link in imported.get("links") or []:
+            if link["url"] not in have_urls:
+                seq.append(CommentedMap(link))
+    source = imported["provenance"]["sources"][0]
+    sources = doc["provenance"]["sources"]
+    same = next((s for s in sources if source.get("url") and s.get("url") == source["url"]), None)
+    if same is None:
+        sources.append(CommentedMap(source))
+    else:
+        for key in ("accessed", "sha256", "supports", "provisions"):
+            if key in source:
+                same[key] = source[key]
+    buf = io.StringIO()
+    y.dump(doc, buf)
+    write_text(path, buf.getvalue())
+
+
+def current(recorded: dict[str, Any], field: str) -> Any:
+    return value_at(recorded, field)
