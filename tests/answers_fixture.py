@@ -16,11 +16,12 @@ PH_ECA = "ph-electronic-commerce-act-2000"
 PH_DPA = "ph-data-privacy-act-2012"
 DISPUTE = "Member state X holds that the 72 hours run from the assessment, not from awareness."
 
+# Partly recalled, so that these answers stay unverified whatever quotes the shipped records carry.
 VERIFIED = {
     "status": "unverified",
     "by": "Test editors",
     "on": "2026-11-01",
-    "evidence": "seen",
+    "evidence": "partly-recalled",
     "sources": [{"citation": "A test source"}],
 }
 
