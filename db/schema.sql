@@ -355,3 +355,18 @@ CREATE TABLE files (
   kind TEXT NOT NULL,             -- schema, vocabulary, country, law; builder: the code and SQL that wrote it
   digest TEXT NOT NULL
 );
+
+-- The last check of each law's official page (laws/source-checks/<cc>.yml, written by lawrepo check-sources)
+CREATE TABLE source_checks (
+  law_id TEXT NOT NULL REFERENCES laws(id),
+  url TEXT NOT NULL,
+  checked TEXT NOT NULL,          -- YYYY-MM-DD
+  result TEXT NOT NULL,           -- unchanged, changed, differs, unreachable, refused, no-parser
+  parser TEXT,
+  final_url TEXT,
+  sha256 TEXT,
+  message TEXT,
+  differences TEXT NOT NULL,      -- JSON array of {field, recorded, at_source}
+  PRIMARY KEY (law_id, url)
+);
+CREATE INDEX source_checks_result ON source_checks(result);

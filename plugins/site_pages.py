@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from datasette import hookimpl
@@ -43,6 +44,15 @@ def law_url(datasette: Any, law_id: str) -> str:
 @hookimpl
 def prepare_jinja2_environment(env: Environment) -> None:
     env.filters["legal_date"] = legal_date
+    env.filters["from_json"] = from_json
+
+
+def from_json(value: str | None) -> Any:
+    """A JSON text column (such as source_checks.differences) as data; [] when empty or not JSON."""
+    try:
+        return json.loads(value) if value else []
+    except ValueError:
+        return []
 
 
 @hookimpl

@@ -20,7 +20,7 @@ from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
 
-from ingest.build import peer_tables, tables, timeline, timestamps
+from ingest.build import peer_tables, source_checks, tables, timeline, timestamps
 from ingest.common.atomic import alive
 from ingest.common.paths import DB_DIR, PACKAGE
 from ingest.records.files import digest
@@ -211,6 +211,7 @@ class _Writer:
             _files(conn, [*corpus.digests.items(), (BUILDER, builder_digest())])
             affected = set(corpus.countries)
         tables.codebook_and_answers(conn, corpus)
+        source_checks.write(conn, corpus)
         # when each record file was created and last changed (git history, else its own dates)
         conn.execute("DELETE FROM record_times")
         conn.executemany(
@@ -311,5 +312,6 @@ FILE_KINDS = {
     "answers": "answers",
     "reviews": "review",
     "peers": "peer",
+    "source-checks": "source-checks",
     "sources": "official-hosts",
 }

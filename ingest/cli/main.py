@@ -21,6 +21,7 @@ from ingest.cli import importing as cli_import
 from ingest.cli import package as cli_package
 from ingest.cli import reconcile as cli_reconcile
 from ingest.cli import review as cli_review
+from ingest.cli import sources as cli_sources
 from ingest.cli.options import db_option, laws_option
 from ingest.common.problems import Problem
 from ingest.records.files import find_root, show
@@ -219,6 +220,8 @@ __all__ = ["main"]
 
 
 main.add_command(cli_import.command)
+main.add_command(cli_sources.check_sources)
+main.add_command(cli_sources.check_quotes)
 main.add_command(cli_review.worksheet_command)
 main.add_command(cli_review.review_group)
 main.add_command(cli_package.command)

@@ -67,10 +67,7 @@ class Fetcher:
             self._last[host] = time.monotonic()
 
     def _paths(self, url: str) -> tuple[Path, Path] | None:
-        if self.cache_dir is None:
-            return None
-        key = hashlib.sha256(url.encode("utf-8")).hexdigest()
-        return self.cache_dir / f"{key}.json", self.cache_dir / f"{key}.body"
+        return cache_paths(self.cache_dir, url) if self.cache_dir else None
 
     def get(self, url: str) -> Fetched:
         """The page at `url`; Refusal with a clear message on any failure."""
@@ -112,7 +109,19 @@ class Fetcher:
                 }
         except httpx.HTTPError as exc:
             raise Refusal(f"{url} could not be fetched: {exc.__class__.__name__}: {exc}") from None
-        if paths and (validators["etag"] or validators["last_modified"]):
+        if paths:  # the body is kept for check-quotes; the validators make the next request conditional
             write_bytes(paths[1], data)
             write_text(paths[0], json.dumps(validators))
         return Fetched(final, data, 200, False)
+
+
+def cache_paths(cache_dir: Path, url: str) -> tuple[Path, Path]:
+    """(validators, body) of the cached copy of `url`."""
+    key = hashlib.sha256(url.encode("utf-8")).hexdigest()
+    return cache_dir / f"{key}.json", cache_dir / f"{key}.body"
+
+
+def cached_body(cache_dir: Path, url: str) -> bytes | None:
+    """The last body fetched from `url`, if kept."""
+    body = cache_paths(cache_dir, url)[1]
+    return body.read_bytes() if body.exists() else None

@@ -12,6 +12,7 @@ Layout of a laws folder::
     laws/reviews/<id>.yml               a review of a member state's laws (Outcome 9)
     laws/peers/<name>.yml               a snapshot of a peer's data (e.g. the UNCTAD tracker) to reconcile with
     laws/sources/official-hosts.yml     where official texts are published (what counts as an official source)
+    laws/source-checks/<cc>.yml         the last check of each record's official page (lawrepo check-sources)
     laws/README.md, laws/*TEMPLATE.yml  documentation, not loaded
 """
 
@@ -69,6 +70,8 @@ def classify(rel: str) -> str | None:
         return "review"
     if folder == "peers":
         return "peer"
+    if folder == "source-checks":
+        return "source-checks"
     if folder == "sources":
         if parts[1] == "official-hosts.yml":
             return "official-hosts"

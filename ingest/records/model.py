@@ -68,6 +68,7 @@ class Corpus:
     review_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # review id -> (path, data)
     peer_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # peer name -> (path, data)
     official_hosts: list[dict[str, Any]] = field(default_factory=list)  # sources/official-hosts.yml entries
+    source_check_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # country -> (path, data)
     digests: dict[str, str] = field(default_factory=dict)  # shown path -> content digest
     problems: list[Problem] = field(default_factory=list)
     parsed: int = 0  # law files parsed in this run

@@ -21,6 +21,7 @@ from ingest.records.model import Corpus, LawFacts, facts_of
 from ingest.rules import answers as answer_rules
 from ingest.rules import laws as rules
 from ingest.rules import reviews as review_rules
+from ingest.rules import source_checks as source_check_rules
 from ingest.rules.reading import FileResult, read_all
 
 
@@ -125,6 +126,7 @@ def _take_support(corpus: Corpus, kind: str, res: FileResult) -> None:
         "answers": ("country", corpus.answer_files),
         "review": ("id", corpus.review_files),
         "peer": ("peer", corpus.peer_files),
+        "source-checks": ("country", corpus.source_check_files),
     }
     if kind in keyed:
         field_name, files = keyed[kind]
@@ -179,5 +181,6 @@ def validate(
         corpus.problems.extend(rules.corpus_problems(corpus, today or dt.date.today()))
         corpus.problems.extend(answer_rules.problems(corpus, today or dt.date.today()))
         corpus.problems.extend(review_rules.problems(corpus, today or dt.date.today()))
+        corpus.problems.extend(source_check_rules.problems(corpus))
     corpus.problems = sorted(set(corpus.problems))
     return corpus
