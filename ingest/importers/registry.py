@@ -7,7 +7,7 @@ import pkgutil
 from types import ModuleType
 
 from ingest.importers.model import Draft, Refusal
-from ingest.importers.page import Page, clean
+from ingest.importers.page import Page
 
 MIN_TEXT = 400  # characters of visible text below which a page holds no law
 
@@ -40,14 +40,18 @@ def refuse_shells(page: Page) -> None:
     """A page whose visible text is too short to hold a law: most often a
     JavaScript application saved before it rendered."""
     body = page.soup.body or page.soup
-    visible = clean(body)
-    if len(visible) < MIN_TEXT:
+    seen = 0
+    for text in body.stripped_strings:  # stop as soon as there is enough: a large page is not copied
+        seen += len(text)
+        if seen >= MIN_TEXT:
+            return
+    if seen < MIN_TEXT:
         if page.had_scripts:
             raise Refusal(
                 "the page is a JavaScript application shell with no law text in it: open it in a browser, "
                 "let it render, and save the rendered page (or the site's print view) instead"
             )
-        raise Refusal(f"the page holds no law text ({len(visible)} characters of text)")
+        raise Refusal(f"the page holds no law text ({seen} characters of text)")
 
 
 def read(page: Page, source: str = "auto") -> Draft:
