@@ -236,3 +236,27 @@ def test_check_quotes(site: tuple[Site, str], tmp_path: Path) -> None:
         "example-act-2020.yml:" in bad.stdout
         and f"provisions[0].quote.text: not found in the saved text of {base}/law" in bad.stdout
     )
+
+
+def test_the_freshness_page_lists_the_source_watch(site: tuple[Site, str], tmp_path: Path) -> None:
+    import asyncio
+
+    from bs4 import BeautifulSoup
+
+    from tests.helpers import make_datasette
+
+    state, base = site
+    state.page("/law", status="repealed")
+    root = laws_root(tmp_path, base)
+    run("check-sources", "--laws", str(root), "--cache", str(tmp_path / "cache"), "--today", "2026-12-06")
+    build(root, tmp_path / "laws.db")
+
+    async def page() -> str:
+        return (await make_datasette(tmp_path / "laws.db").client.get("/freshness")).text
+
+    soup = BeautifulSoup(asyncio.run(page()), "html.parser")
+    heading = soup.find("h2", id="source-watch")
+    assert "(1 official pages checked)" in heading.get_text()
+    assert "1 differs; the latest on 6 December 2026" in heading.find_next("p").get_text(" ", strip=True)
+    row = soup.select_one("table.source-watch tr[data-law='sg-example-act-2020']")
+    assert row is not None and "differs" in row.get_text()
