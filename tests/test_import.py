@@ -221,3 +221,13 @@ def test_large_pages_are_capped_and_bounded(tmp_path: Path) -> None:
     assert draft.title == "Big Act 2020"
     assert peak < 15 * len(big)  # bounded: a small multiple of the page (bench/importers.py measures it)
     assert elapsed < 600  # never a hang
+
+
+def test_a_new_id_makes_a_new_record_even_for_a_recorded_number(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    write_law(root, law(id="sg-example-act-2020", number="No. 7 of 2020", dates={"adopted": "2019-12-01"}))
+    as_diff = run("import", str(page_file(tmp_path)), "--country", "SG", "--laws", str(root))
+    assert as_diff.exit_code == 0 and "example-act-2020.yml: " in as_diff.stdout  # matched by its number
+    new = run("import", str(page_file(tmp_path)), "--country", "SG", "--laws", str(root), "--id", "sg-example-act-2020-copy")
+    assert new.exit_code == 0, new.output
+    assert yaml.safe_load(new.stdout)["id"] == "sg-example-act-2020-copy"

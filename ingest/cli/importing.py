@@ -63,7 +63,9 @@ def find_recorded(corpus: Corpus, country: str, rec: dict[str, Any], wanted: str
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write a new record here instead of printing it.")
 @click.option("--write", "do_write", is_flag=True, help="Apply the changes to the recorded law's file.")
 @click.option("--force", is_flag=True, help="With --write, also replace facts an official source supports.")
-@click.option("--id", "record_id", help="The record's id (default: made from the title), or the recorded law to compare.")
+@click.option(
+    "--id", "record_id", help="The recorded law to compare with; a new id makes a new record (default: made from the title)."
+)
 @click.option("--area", "areas", multiple=True, help="An area of the law (default: guessed from the title). Repeatable.")
 @click.option("--status", help="The law's status, when the page does not state it.")
 @click.option("--type", "instrument_type", help="The kind of instrument, when the page does not say.")
@@ -145,12 +147,10 @@ def _run(
         draft.instrument_type = instrument_type
     corpus = corpus_rules.load(laws_dir)
     hosts = corpus.official_hosts
-    recorded_path = find_recorded(
-        corpus,
-        country,
-        {"number": draft.number, "links": [{"url": draft.url}]},
-        record_id if record_id and record_id in corpus.laws else None,
-    )
+    if record_id and record_id not in corpus.laws:
+        recorded_path = None  # a new id: a new record, even when a recorded law has the same number
+    else:
+        recorded_path = find_recorded(corpus, country, {"number": draft.number, "links": [{"url": draft.url}]}, record_id)
     rec = to_record(
         draft,
         country,
