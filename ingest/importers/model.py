@@ -52,6 +52,7 @@ class Draft:
     amendments: list[str] = field(default_factory=list)  # amendment notes as the page gives them
     notes: list[str] = field(default_factory=list)  # what else the reader should know (in our words)
     sha256: str = ""  # of the page's bytes (set by the registry)
+    link_kind: str = "text"  # what the page is, as a link: text, consolidated, gazette or portal (a catalogue entry)
 
     def supports(self) -> list[str]:
         """The record fields this page states (for provenance.sources[].supports)."""

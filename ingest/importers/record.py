@@ -17,7 +17,7 @@ from ingest.importers.model import Draft, Refusal
 from ingest.records.sources import Hosts, official_entry, ref_key
 
 # words that do not tell numbers apart: "Act No. 8792" and "8792" are the same number
-_NOISE = {"NO", "NOS", "ACT", "REPUBLIC", "LAW", "OF", "RA", "NUMBER", "NOMOR", "TAHUN", "UU", "CAP", "CHAPTER", "SO"}
+_NOISE = {"NO", "NOS", "ACT", "REPUBLIC", "LAW", "OF", "RA", "NUMBER", "NOMOR", "TAHUN", "UU", "PP", "GR", "CAP", "CHAPTER", "SO"}
 _TOKEN = re.compile(r"[0-9]+|[^\W\d_]{2,}[0-9]*")
 
 AREA_WORDS = {  # title words that name an area (English and the member states' languages, without diacritics)
@@ -94,7 +94,7 @@ def to_record(
     if not draft.instrument_type:
         raise Refusal("the page does not say what kind of instrument this is: give it with --type (act, law, decree ...)")
     rec: dict[str, Any] = {"id": rid, "country": country.upper(), "title": title}
-    if draft.title and draft.local_title:
+    if draft.local_title:
         rec["local_titles"] = [{"lang": draft.language, "title": draft.local_title}]
     rec["instrument_type"] = draft.instrument_type
     if draft.number:
@@ -110,10 +110,10 @@ def to_record(
         rec["links"] = [
             {
                 "url": draft.url,
-                "kind": "text",
+                "kind": draft.link_kind,
                 "language": draft.language,
                 "official": official,
-                "title": "The text as read by the importer",
+                "title": "The page read by the importer",
             }
         ]
     if draft.provisions:
@@ -131,6 +131,8 @@ def to_record(
     if draft.provisions:
         source["provisions"] = [p.ref for p in draft.provisions]
     notes = list(draft.notes)
+    if not draft.title:
+        notes.append("The page gives no English title: the title is the local one until the official English title is added.")
     if draft.current_as_at:
         notes.append(f"The page shows the version current as at {draft.current_as_at}.")
     if draft.amendments:
@@ -149,12 +151,12 @@ def to_record(
 # --------------------------------------------------------------------------
 # comparing with a recorded law
 
+# the agency is not compared: pages name the issuing body, records the responsible ministry
 COMPARED = (
     "title",
     "number",
     "instrument_type",
     "status",
-    "agency",
     "dates.adopted",
     "dates.promulgated",
     "dates.in_force",
@@ -181,10 +183,18 @@ def officially_supported(rec: Mapping[str, Any], hosts: Hosts) -> set[str]:
 def differences(recorded: Mapping[str, Any], imported: Mapping[str, Any]) -> Iterator[tuple[str, Any, Any]]:
     """(field, recorded value, value at the source) for each fact that differs;
     facts the page does not state are not differences."""
+    local = [t["title"] for t in imported.get("local_titles") or []]
+    english = imported.get("title") not in local  # a page with no English title puts its local one there
     for field in COMPARED:
         now = value_at(imported, field)
+        if field == "title" and not english:
+            continue
         if now is not None and str(now) != str(value_at(recorded, field) or ""):
             yield field, value_at(recorded, field), now
+    had_titles = {t["title"] for t in recorded.get("local_titles") or []}
+    for title in local:
+        if title not in had_titles:
+            yield "local_titles", None, title
     had = {ref_key(p["ref"]) for p in recorded.get("provisions") or []}
     new = [p["ref"] for p in imported.get("provisions") or [] if ref_key(p["ref"]) not in had]
     if new:

@@ -52,7 +52,7 @@ def apply(path: Path, imported: dict[str, Any], changes: list[Change]) -> None:
     y = _yaml()
     doc = y.load(path.read_text(encoding="utf-8"))
     for change in changes:
-        if not change.applied or change.field in ("provisions", "links"):
+        if not change.applied or change.field in ("provisions", "links", "local_titles"):
             continue
         head, _, tail = change.field.partition(".")
         if tail:
@@ -73,6 +73,12 @@ def apply(path: Path, imported: dict[str, Any], changes: list[Change]) -> None:
         for link in imported.get("links") or []:
             if link["url"] not in have_urls:
                 seq.append(CommentedMap(link))
+    if any(c.applied and c.field == "local_titles" for c in changes):
+        titles = doc.setdefault("local_titles", CommentedSeq())
+        have_titles = {t["title"] for t in titles}
+        for t in imported.get("local_titles") or []:
+            if t["title"] not in have_titles:
+                titles.append(CommentedMap(t))
     source = imported["provenance"]["sources"][0]
     sources = doc["provenance"]["sources"]
     same = next((s for s in sources if source.get("url") and s.get("url") == source["url"]), None)

@@ -184,7 +184,7 @@ def parse(page: Page) -> Draft:
             "this JDIH BPK page holds no regulation's metadata (a search, list or landing page?): "
             "open the regulation's detail page (peraturan.bpk.go.id/Details/...) and save that"
         )
-    draft = Draft(source=NAME, url=canonical(page), language=_language(page, got, ld))
+    draft = Draft(source=NAME, url=canonical(page), language=_language(page, got, ld), link_kind="portal")
     title = got.get("judul") or (name_of(ld.get("name")) if ld else "")
     if not title:
         h1 = page.soup.find("h1")
