@@ -260,3 +260,33 @@ def test_the_freshness_page_lists_the_source_watch(site: tuple[Site, str], tmp_p
     assert "1 differs; the latest on 6 December 2026" in heading.find_next("p").get_text(" ", strip=True)
     row = soup.select_one("table.source-watch tr[data-law='sg-example-act-2020']")
     assert row is not None and "differs" in row.get_text()
+
+
+def test_fetching_is_polite_and_capped(site: tuple[Site, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time as clock
+
+    from ingest.importers import fetch
+    from ingest.importers.fetch import USER_AGENT, Fetcher
+    from ingest.importers.model import Refusal
+
+    state, base = site
+    state.page("/a")
+    state.page("/b")
+    state.page("/a?large")
+    seen: list[tuple[float, str | None]] = []
+    original = fetch.httpx.Client.stream
+
+    def stream(self: Any, method: str, url: str, **kw: Any) -> Any:
+        seen.append((clock.monotonic(), self.headers.get("User-Agent")))
+        return original(self, method, url, **kw)
+
+    monkeypatch.setattr(fetch.httpx.Client, "stream", stream)
+    with Fetcher(cache_dir=tmp_path / "cache") as fetcher:
+        fetcher.get(f"{base}/a")
+        fetcher.get(f"{base}/b")  # the same host: waits its turn
+        assert seen[1][0] - seen[0][0] >= 0.95 and seen[0][1] == USER_AGENT
+        monkeypatch.setattr(fetch, "MAX_BYTES", 1000)
+        with pytest.raises(Refusal, match="more than 0 MB; stopped reading|is 0 MB"):
+            fetcher.get(f"{base}/a?large")  # the body is over the (lowered) cap
+        with pytest.raises(Refusal, match="is not an http"):
+            fetcher.get("file:///etc/passwd")
