@@ -285,7 +285,7 @@ def test_fetching_is_polite_and_capped(site: tuple[Site, str], tmp_path: Path, m
         fetcher.get(f"{base}/a")
         fetcher.get(f"{base}/b")  # the same host: waits its turn
         assert seen[1][0] - seen[0][0] >= 0.95 and seen[0][1] == USER_AGENT
-        monkeypatch.setattr(fetch, "MAX_BYTES", 1000)
+        monkeypatch.setattr(fetch, "MAX_BYTES", 100)
         with pytest.raises(Refusal, match="more than 0 MB; stopped reading|is 0 MB"):
             fetcher.get(f"{base}/a?large")  # the body is over the (lowered) cap
         with pytest.raises(Refusal, match="is not an http"):
