@@ -433,3 +433,12 @@ async def test_hostile_text_in_every_field_is_escaped(site: Datasette, tmp_path:
         page = await site.client.get(path, cookies=jar)
         assert page.status_code == 200
         assert_escaped(page.text)
+
+
+def test_moderator_passwords_are_hashed_and_read_from_configuration_or_environment() -> None:
+    assert moderators.verify(PASSWORD, HASH) and not moderators.verify("guess", HASH)
+    assert not moderators.verify(PASSWORD, "plain-text") and not moderators.verify(PASSWORD, "md5$1$x$y")
+    found = moderators.configured({"moderators": {"ann": HASH}}, {"LAWREPO_MODERATORS": f"bob:{HASH}, eve:"})
+    assert found == {"ann": HASH, "bob": HASH}
+    result = CliRunner().invoke(main, ["submissions", "hash-password"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0 and moderators.verify(PASSWORD, result.output.strip().splitlines()[-1])
