@@ -123,16 +123,20 @@ def serve_options(db_path: Path) -> dict[str, Any]:
     return flags
 
 
-def make_datasette(db_path: Path) -> Datasette:
-    """A Datasette instance configured like `lawrepo serve` for this database."""
+def make_datasette(db_path: Path, plugins: dict[str, dict[str, Any]] | None = None) -> Datasette:
+    """A Datasette instance configured like `lawrepo serve` for this database;
+    `plugins` replaces the configuration of the plugins it names."""
     flags = serve_options(db_path)
     assert {"-i", "--metadata", "--config", "--template-dir", "--plugins-dir", "--static"} <= set(flags)
     mount, _, directory = flags["--static"].partition(":")
+    config = parse_metadata(Path(flags["--config"]).read_text(encoding="utf-8"))
+    if plugins:
+        config["plugins"] = {**(config.get("plugins") or {}), **plugins}
     return Datasette(
         immutables=[flags["-i"]],
         inspect_data=json.loads(Path(flags["--inspect-file"]).read_text(encoding="utf-8")),
         metadata=parse_metadata(Path(flags["--metadata"]).read_text(encoding="utf-8")),
-        config=parse_metadata(Path(flags["--config"]).read_text(encoding="utf-8")),
+        config=config,
         template_dir=flags["--template-dir"],
         plugins_dir=flags["--plugins-dir"],
         static_mounts=[(mount, directory)],

@@ -22,6 +22,7 @@ RANK = {
     "exports": 4,
     "reconcile": 4,
     "review": 4,
+    "submissions": 4,
     "cli": 5,
 }
 MAX_LINES = 400

@@ -22,6 +22,7 @@ from ingest.cli import package as cli_package
 from ingest.cli import reconcile as cli_reconcile
 from ingest.cli import review as cli_review
 from ingest.cli import sources as cli_sources
+from ingest.cli import submissions as cli_submissions
 from ingest.cli.options import db_option, laws_option
 from ingest.common.problems import Problem
 from ingest.records.files import find_root, show
@@ -227,3 +228,4 @@ main.add_command(cli_review.review_group)
 main.add_command(cli_package.command)
 main.add_command(cli_export.command)
 main.add_command(cli_reconcile.command)
+main.add_command(cli_submissions.command)

@@ -49,17 +49,9 @@ def load(
     as it is read and then dropped, so memory holds only the small facts."""
     root = root.resolve()
     found, problems = discover(root)
-    corpus = Corpus(root=str(root), problems=problems)
+    corpus = _read_support(root, found, problems)
     schema_dir = root / "schemas"
-    support = [(k, p, r) for k, p, r in found if k != "law"]
     law_files = [(p, r) for k, p, r in found if k == "law"]
-
-    # Schemas, vocabularies and profiles are few: always read them.
-    for p in sorted(schema_dir.glob("*.schema.json")):
-        corpus.digests[f"schemas/{p.name}"] = digest(p.read_bytes())
-    for res, (kind, _, r) in zip(read_all(schema_dir, [(k, p) for k, p, _ in support], jobs=1), support, strict=True):
-        corpus.digests[r] = res.digest
-        _take_support(corpus, kind, res)
     if previous and _support(previous.digests) != _support(corpus.digests):
         previous = None  # schemas, vocabularies or profiles changed: check everything again
     corpus.incremental = previous is not None
@@ -97,6 +89,28 @@ def load(
         _add_law(corpus, facts_of(res.path, res.data, corpus.official_hosts))
         if sink:
             sink(corpus, res.data)
+    return corpus
+
+
+def load_support(root: Path) -> Corpus:
+    """The laws folder without its law records: schemas, vocabularies, country
+    profiles, official hosts, codebook, answers and reviews, enough to apply
+    the one-record rules to a record on its own (the site's forms do)."""
+    root = root.resolve()
+    found, problems = discover(root)
+    return _read_support(root, found, problems)
+
+
+def _read_support(root: Path, found: list[tuple[str, str, str]], problems: list[Problem]) -> Corpus:
+    """Schemas, vocabularies and profiles are few: always read them."""
+    corpus = Corpus(root=str(root), problems=problems)
+    schema_dir = root / "schemas"
+    support = [(k, p, r) for k, p, r in found if k != "law"]
+    for p in sorted(schema_dir.glob("*.schema.json")):
+        corpus.digests[f"schemas/{p.name}"] = digest(p.read_bytes())
+    for res, (kind, _, r) in zip(read_all(schema_dir, [(k, p) for k, p, _ in support], jobs=1), support, strict=True):
+        corpus.digests[r] = res.digest
+        _take_support(corpus, kind, res)
     return corpus
 
 

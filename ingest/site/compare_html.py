@@ -62,6 +62,13 @@ def answer_cell(
     return Markup("".join(out))
 
 
+def question_link(base: str, country: str, indicator: str) -> str:
+    """The link from an answer to the form that questions it (/submit)."""
+    href = f"{base}/submit?country={escape(country)}&amp;indicator={escape(indicator)}"
+    label = "Question this answer"
+    return f' <a class="question-answer" href="{href}" rel="nofollow" title="{label}" aria-label="{label}">?</a>'
+
+
 def _quote(b: dict[str, Any]) -> str:
     """A basis's quote, in its language, with the address of the text it is from."""
     lang = f' lang="{escape(b["quote_lang"])}"' if b.get("quote_lang") else ""
@@ -97,7 +104,8 @@ def area_rows(data: dict[str, Any], base: str) -> Markup:
         value = "" if cell.get("value") is None else escape(cell["value"])
         return (
             f'<td class="answer-cell value-{escape(cell["class"])}{flags}" data-country="{code}" '
-            f'data-indicator="{escape(ind_id)}" data-value="{value}">{answer_cell(cell, base)}</td>'
+            f'data-indicator="{escape(ind_id)}" data-value="{value}">'
+            f"{answer_cell(cell, base)}{question_link(base, code, ind_id)}</td>"
         )
 
     return _matrix_rows(data, [i["id"] for i in data["indicators"]], head, cell)
@@ -150,12 +158,13 @@ def side_by_side_rows(data: dict[str, Any], base: str) -> Markup:
             f'<tr class="{"differs" if r["differs"] else "same"}" data-indicator="{escape(ind["id"])}">'
             f'<th scope="row" class="q">{mark}{link}</th>'
         ]
-        for cell in r["cells"]:
+        for country, cell in zip(data["countries"], r["cells"], strict=True):
             note = f'<span class="cell-note">{escape(cell["note"])}</span>' if cell.get("note") else ""
             if cell.get("dispute"):
                 note += f'<span class="cell-note dispute">Disputed: {escape(cell["dispute"])}</span>'
             value = answer_cell(cell, base, show_since=True, show_quotes=True)
-            parts.append(f'<td class="value-{escape(cell["class"])}">{value}{note}</td>')
+            ask = question_link(base, country["code"], ind["id"])
+            parts.append(f'<td class="value-{escape(cell["class"])}">{value}{note}{ask}</td>')
         parts.append("</tr>")
         rows.append("".join(parts))
     return Markup("\n".join(rows))
