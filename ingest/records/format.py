@@ -171,7 +171,7 @@ def reorder(value: Any, node: Any, schema: dict[str, Any]) -> None:
 def refold(value: Any) -> None:
     """Forget where folded (>) text was broken, so that it is folded again at the width."""
     if isinstance(value, FoldedScalarString):
-        value.fold_pos = []
+        value.fold_pos = []  # type: ignore[attr-defined]  # slot set by the loader
     elif isinstance(value, CommentedMap):
         for item in value.values():
             refold(item)
