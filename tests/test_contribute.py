@@ -255,3 +255,11 @@ def test_github_annotations_escape_what_the_format_reserves() -> None:
     problem = Problem("laws/sg/a,b.yml", 0, "links[0].url", "100% wrong:\nsee here")
     assert github_annotation(problem) == "::error file=laws/sg/a%2Cb.yml,title=links[0].url::100%25 wrong:%0Asee here"
     assert github_annotation(Problem("laws/x.yml", 3, "", "m")) == "::error file=laws/x.yml,line=3,title=record::m"
+
+
+def test_new_answer_grows_an_empty_list_into_a_block(tmp_path: Path) -> None:
+    root = answers_root(tmp_path, "# yaml-language-server: $schema=../schemas/answers.schema.json\ncountry: SG\nanswers: []\n")
+    result = run("new", "answer", "--laws", str(root), "--country", "SG", "--indicator", "et-legal-recognition")
+    assert result.exit_code == 0, result.output
+    text = (root / "answers" / "sg.yml").read_text(encoding="utf-8")
+    assert "answers:\n  - indicator: et-legal-recognition\n    value: unknown\n" in text

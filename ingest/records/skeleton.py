@@ -232,6 +232,7 @@ def with_answer(previous: str | None, country: str, indicator: str, by: str, on:
         if any(isinstance(a, Mapping) and a.get("indicator") == indicator for a in answers):
             raise SkeletonError(f"answers: {indicator} already has an answer; edit it instead")
     answers = doc["answers"]
+    answers.fa.set_block_style()  # `answers: []` grows into a list under its key
     answers.append(answer_entry(indicator, by, on))
     if len(answers) > 1:
         # a blank line between answers, as in the files people write
