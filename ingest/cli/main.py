@@ -16,6 +16,7 @@ import click
 from ingest import __version__
 from ingest.build.database import build as build_db
 from ingest.build.database import read_previous
+from ingest.cli import contribute as cli_contribute
 from ingest.cli import export as cli_export
 from ingest.cli import importing as cli_import
 from ingest.cli import package as cli_package
@@ -62,7 +63,15 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @today_option
 @jobs_option
-def validate(paths: tuple[Path, ...], today: dt.date | None, jobs: int | None) -> None:
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="github: each problem as a GitHub Actions annotation (::error file=…,line=…,title=field::sentence).",
+)
+def validate(paths: tuple[Path, ...], today: dt.date | None, jobs: int | None, output: str) -> None:
     """Check records: schema, vocabularies, dates, statuses, relations, the
     codebook and the answers.
 
@@ -75,7 +84,11 @@ def validate(paths: tuple[Path, ...], today: dt.date | None, jobs: int | None) -
     corpus = validate_corpus(root, today=today, jobs=jobs)
     wanted = [p.resolve() for p in paths]
     problems = [p for p in corpus.problems if _inside(p, wanted)]
-    _report(problems)
+    if output == "github":
+        for p in problems:
+            click.echo(github_annotation(p))
+    else:
+        _report(problems)
     files = {p.path for p in problems}
     if problems:
         click.echo(f"{len(problems)} problem(s) in {len(files)} file(s).", err=True)
@@ -203,6 +216,20 @@ def _inside(problem: Problem, wanted: list[Path]) -> bool:
     return any(p == w or w in p.parents for w in wanted)
 
 
+def github_annotation(problem: Problem) -> str:
+    """A problem as a GitHub Actions workflow command, shown on the pull request's diff."""
+    where = [f"file={_escape(problem.path, True)}"]
+    if problem.line:
+        where.append(f"line={problem.line}")
+    where.append(f"title={_escape(problem.field or 'record', True)}")
+    return f"::error {','.join(where)}::{_escape(problem.message, False)}"
+
+
+def _escape(text: str, prop: bool) -> str:
+    out = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return out.replace(":", "%3A").replace(",", "%2C") if prop else out
+
+
 def _report(problems: list[Problem]) -> None:
     for p in problems:
         click.echo(str(p))
@@ -229,3 +256,5 @@ main.add_command(cli_package.command)
 main.add_command(cli_export.command)
 main.add_command(cli_reconcile.command)
 main.add_command(cli_submissions.command)
+main.add_command(cli_contribute.new_group)
+main.add_command(cli_contribute.fmt_command)

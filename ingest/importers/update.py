@@ -1,20 +1,20 @@
 """Writing what a page shows into an existing record, keeping the file's
-comments, order and layout (ruamel.yaml round trip). A field an official
-source already supports is kept unless forced; provisions are added, never
-removed; the page becomes (or refreshes) one of the record's sources."""
+comments and order (ruamel.yaml round trip, written in the layout of
+`lawrepo fmt`). A field an official source already supports is kept unless
+forced; provisions are added, never removed; the page becomes (or refreshes)
+one of the record's sources."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ingest.common.atomic import write_text
 from ingest.importers.record import differences, officially_supported, value_at
+from ingest.records.format import dump, round_trip
 from ingest.records.sources import Hosts, ref_key
 
 
@@ -25,14 +25,6 @@ class Change:
     at_source: Any
     applied: bool
     why: str = ""
-
-
-def _yaml() -> YAML:
-    y = YAML()
-    y.preserve_quotes = True
-    y.width = 120
-    y.indent(mapping=2, sequence=4, offset=2)
-    return y
 
 
 def plan(recorded: dict[str, Any], imported: dict[str, Any], hosts: Hosts, force: bool) -> list[Change]:
@@ -49,8 +41,7 @@ def plan(recorded: dict[str, Any], imported: dict[str, Any], hosts: Hosts, force
 
 def apply(path: Path, imported: dict[str, Any], changes: list[Change]) -> None:
     """Write the applied changes and the page's source entry into the file, atomically."""
-    y = _yaml()
-    doc = y.load(path.read_text(encoding="utf-8"))
+    doc = round_trip().load(path.read_text(encoding="utf-8"))
     for change in changes:
         if not change.applied or change.field in ("provisions", "links", "local_titles"):
             continue
@@ -88,9 +79,7 @@ def apply(path: Path, imported: dict[str, Any], changes: list[Change]) -> None:
         for key in ("accessed", "sha256", "supports", "provisions"):
             if key in source:
                 same[key] = source[key]
-    buf = io.StringIO()
-    y.dump(doc, buf)
-    write_text(path, buf.getvalue())
+    write_text(path, dump(doc))
 
 
 def current(recorded: dict[str, Any], field: str) -> Any:

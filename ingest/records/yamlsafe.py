@@ -76,6 +76,12 @@ def _plain(value: str) -> Any:
     return value
 
 
+def plain_value(text: str) -> Any:
+    """What `text`, written as a plain (unquoted) scalar, reads back as: the
+    text itself, or a number, boolean or None."""
+    return _plain(text)
+
+
 def decode(data: bytes) -> str:
     """Bytes to text, or a LoadError naming the line of the first bad byte."""
     if len(data) > MAX_BYTES:
