@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 import socket
 import struct
@@ -164,12 +165,16 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 6
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
-def serve(db: Path, log: Path) -> Iterator[str]:
-    """Run `lawrepo serve`'s command line on `db` until the generator is closed."""
+def serve(db: Path, log: Path, settings: dict[str, str] | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run `lawrepo serve`'s command line on `db` until the generator is closed;
+    `settings` adds Datasette configuration (`-s dotted.key value`) and `env`
+    variables to the server's environment."""
     port = free_port()
     args = datasette_args(ROOT, db, ensure_inspect_file(db), "127.0.0.1", port)
+    for key, value in (settings or {}).items():
+        args += ["-s", key, value]
     with open(log, "wb") as out:
-        process = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base}/", process)

@@ -9,20 +9,26 @@ import os
 import re
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tomllib
+from contextlib import closing
 from fnmatch import fnmatch
 from importlib import metadata
 from pathlib import Path
 
+import httpx
 import pytest
+from bs4 import BeautifulSoup
 from click.testing import CliRunner, Result
 
 from ingest import __version__
 from ingest.cli.package import command
 from ingest.site import package
 from ingest.site.serve import datasette_args
+from ingest.submissions import moderators
+from tests.helpers import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,6 +86,7 @@ def test_database_is_the_built_one(context: Path, built_db: Path) -> None:
     assert (context / "laws.db").read_bytes() == built_db.read_bytes()
     labels = dict(instructions(context / "Dockerfile"))["LABEL"]
     assert f'lawrepo.database.sha256="{package.file_digest(built_db)}"' in labels
+    assert 'lawrepo.role="reader"' in labels
 
 
 def test_requirements_pin_the_installed_versions(context: Path) -> None:
@@ -193,7 +200,7 @@ def test_a_failure_leaves_the_previous_folder_untouched(built_db: Path, tmp_path
     package.write_context(ROOT, built_db, out)
     before = {p: (out / p).read_bytes() for p in files_below(out)}
 
-    def broken(digest: str) -> str:
+    def broken(digest: str, role: str = "reader") -> str:
         raise OSError("disk full")
 
     monkeypatch.setattr(package, "dockerfile", broken)
@@ -283,3 +290,142 @@ def test_cli_build_runs_docker(built_db: Path, tmp_path: Path, monkeypatch: pyte
         assert result.exit_code == 0 and "Built image laws:test." in result.output
     else:
         assert result.exit_code == 1 and "docker build failed (exit status 3)" in result.output
+
+
+# --- the writer: the same site plus the contributors' forms and moderation ---------------
+
+PDPA = "th-personal-data-protection-act-2019"
+PASSWORD = "a moderator's long password"
+
+
+@pytest.fixture(scope="module")
+def writer(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("package-writer") / "docker"
+    package.write_context(ROOT, built_db, out, role="writer")
+    return out
+
+
+def test_writer_context_is_the_reader_plus_the_records(writer: Path, context: Path) -> None:
+    made = {package.INSPECT_FILE}  # written when the image's commands run
+    found, reader = files_below(writer) - made, files_below(context) - made
+    assert reader <= found
+    records = {f"laws/{name}" for name in files_below(ROOT / "laws") if not fnmatch(Path(name).name, "*.tmp*")}
+    assert records and found - reader == records
+    assert (writer / "laws" / "th" / "personal-data-protection-act-2019.yml").read_bytes() == (
+        ROOT / "laws" / "th" / "personal-data-protection-act-2019.yml"
+    ).read_bytes()
+    assert (writer / "laws.db").read_bytes() == (context / "laws.db").read_bytes()
+    assert (writer / "datasette.yaml").read_bytes() == (ROOT / "datasette.yaml").read_bytes()
+    # no secret and no moderator's hash is baked in
+    for name in found:
+        if not name.startswith("laws/") and Path(name).suffix in ("", ".yaml", ".yml", ".txt", ".json"):
+            text = (writer / name).read_text(encoding="utf-8", errors="replace")
+            assert "pbkdf2_sha256$" not in text, name
+
+
+def test_writer_dockerfile_keeps_proposals_on_a_volume_and_secrets_in_the_environment(writer: Path) -> None:
+    steps = instructions(writer / "Dockerfile")
+    words = [w for w, _ in steps]
+    values = dict(steps)
+    assert 'lawrepo.role="writer"' in values["LABEL"]
+    env = values["ENV"]
+    assert f"LAWREPO_SUBMISSIONS_DB={package.SUBMISSIONS_DB}" in env and package.SUBMISSIONS_DB.startswith("/data/")
+    assert "DATASETTE_SECRET" not in env and "LAWREPO_MODERATORS" not in env and "ARG" not in words
+    assert ("VOLUME", '["/data"]') in steps
+    user = values["USER"]
+    (setup,) = [rest for w, rest in steps if w == "RUN" and "useradd" in rest]
+    assert f"chown {user} /data" in setup and words.index("VOLUME") < words.index("USER") < words.index("CMD")
+    shell = cmd_shell(writer)
+    assert shell.startswith(': "${DATASETTE_SECRET:?') and shell.endswith(cmd_shell_reader())
+
+
+def cmd_shell_reader() -> str:
+    return "exec " + " ".join(package.serve_args())
+
+
+def writer_env(writer: Path, data: Path, port: int, secret: bool = True) -> dict[str, str]:
+    env = {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PYTHONPATH": str(writer),
+        "PORT": str(port),
+        "LAWREPO_SUBMISSIONS_DB": str(data / "submissions.db"),  # the volume, as the image's ENV puts it
+        "LAWREPO_MODERATORS": f"mod:{moderators.hash_password(PASSWORD, iterations=1000)}",
+    }
+    if secret:
+        env["DATASETTE_SECRET"] = "s" * 64
+    return env
+
+
+def test_writer_refuses_to_start_without_the_secret(writer: Path, tmp_path: Path) -> None:
+    done = subprocess.run(
+        ["/bin/sh", "-c", f"{cmd_shell(writer)} --get /"],
+        cwd=writer,
+        env=writer_env(writer, tmp_path, 9124, secret=False),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0 and "set DATASETTE_SECRET" in done.stderr
+
+
+def form_of(html: str) -> dict[str, str]:
+    form = BeautifulSoup(html, "html.parser").find("form", class_="contribution")
+    data = {}
+    for field in form.find_all(["input", "select", "textarea"]):
+        if not field.get("name") or field.get("type") == "checkbox":
+            continue
+        if field.name == "select":
+            chosen = field.find("option", selected=True) or field.find("option")
+            data[field["name"]] = chosen["value"] if chosen else ""
+        else:
+            data[field["name"]] = field.get_text() if field.name == "textarea" else field.get("value", "")
+    return data
+
+
+def test_the_writer_image_commands_take_and_moderate_a_proposal(writer: Path, tmp_path: Path) -> None:
+    """The Dockerfile's inspect step and CMD run in the folder alone: a correction is
+    checked against the folder's laws/, stored on the volume, and moderated."""
+    port = free_port()
+    data = tmp_path / "data"
+    data.mkdir()
+    env = writer_env(writer, data, port)
+    if not (writer / "inspect-data.json").exists():
+        (inspect,) = [rest for w, rest in instructions(writer / "Dockerfile") if w == "RUN" and "datasette inspect" in rest]
+        subprocess.run(["/bin/sh", "-c", inspect.split("&&")[0]], cwd=writer, env=env, check=True, timeout=120)
+    before = (writer / "laws.db").read_bytes()
+    log = tmp_path / "server.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            ["/bin/sh", "-c", cmd_shell(writer)], cwd=writer, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{base}/-/versions.json", process)
+        with httpx.Client(base_url=base, timeout=30) as visitor:
+            form = form_of(visitor.get(f"/submit?law={PDPA}").text)
+            posted = visitor.post("/submit", data={**form, "in_force": "2019-05-29", "source": "Royal Gazette"})
+            assert posted.status_code == 303, posted.text[-2000:]
+            sid = posted.headers["location"].rsplit("/", 1)[1]
+        with httpx.Client(base_url=base, timeout=30) as moderator:
+            token = form_of(moderator.get("/submissions/login").text)["form_token"]
+            signed = moderator.post("/submissions/login", data={"name": "mod", "password": PASSWORD, "form_token": token})
+            assert signed.status_code == 303
+            review = moderator.get(f"/submissions/review/{sid}.json").json()
+            assert [r["field"] for r in review["diff"] if r["changed"]] == ["in_force"]
+    except RuntimeError as exc:
+        raise AssertionError(f"{exc}\n{log.read_text(errors='replace')[-3000:]}") from None
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    with closing(sqlite3.connect(data / "submissions.db")) as conn:
+        assert conn.execute("select id, law_id, status from submissions").fetchall() == [(sid, PDPA, "pending")]
+    assert (writer / "laws.db").read_bytes() == before  # served immutable
+
+
+def test_cli_writes_the_writer_context(built_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ctx"
+    result = invoke("--role", "writer", "--out", str(out), "--db", str(built_db))
+    assert result.exit_code == 0, result.output
+    assert "(writer)" in result.output and f"docker build -t asean-ecommerce-law-writer:{__version__} {out}" in result.output
+    assert (out / "laws" / "schemas").is_dir() and 'lawrepo.role="writer"' in (out / "Dockerfile").read_text()
+    assert invoke("--role", "editor", "--out", str(tmp_path / "x"), "--db", str(built_db)).exit_code == 2

@@ -11,11 +11,11 @@ import click
 from ingest import __version__
 from ingest.cli.options import db_option
 from ingest.records.files import find_root, show
-from ingest.site.package import PackageError, docker_command, write_context
+from ingest.site.package import ROLES, PackageError, docker_command, write_context
 from ingest.site.serve import is_stale
 
-DEFAULT_OUT = Path("dist") / "docker"
-DEFAULT_TAG = f"asean-ecommerce-law:{__version__}"
+DEFAULT_OUT = {"reader": Path("dist") / "docker", "writer": Path("dist") / "docker-writer"}
+DEFAULT_TAG = {"reader": f"asean-ecommerce-law:{__version__}", "writer": f"asean-ecommerce-law-writer:{__version__}"}
 
 
 @click.command("package")
@@ -23,12 +23,24 @@ DEFAULT_TAG = f"asean-ecommerce-law:{__version__}"
     "--out",
     "out",
     type=click.Path(path_type=Path),
-    default=DEFAULT_OUT,
+    default=None,
+    help="The build context folder to write (replaced if it was written by this command)"
+    " [default: dist/docker, or dist/docker-writer for --role writer].",
+)
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    default="reader",
     show_default=True,
-    help="The build context folder to write (replaced if it was written by this command).",
+    help="reader: the read-only site, for any number of replicas; writer: the same site plus the"
+    " contributors' forms and moderation (laws/, the submissions database on a volume), for one instance.",
 )
 @db_option("The built database to bake in.")
-@click.option("--tag", default=DEFAULT_TAG, show_default=True, help="Image name and tag for --build.")
+@click.option(
+    "--tag",
+    default=None,
+    help=f"Image name and tag for --build [default: {DEFAULT_TAG['reader']}, or {DEFAULT_TAG['writer']} for --role writer].",
+)
 @click.option("--build", "run_build", is_flag=True, help="Then run `docker build -t TAG OUT` (needs Docker).")
 @click.option(
     "--project",
@@ -37,26 +49,32 @@ DEFAULT_TAG = f"asean-ecommerce-law:{__version__}"
     show_default=True,
     help="The repository's root folder (metadata.yml, templates/, plugins/…).",
 )
-def command(out: Path, db_path: Path, tag: str, run_build: bool, project: Path) -> None:
+def command(out: Path | None, role: str, db_path: Path, tag: str | None, run_build: bool, project: Path) -> None:
     """Write a Docker build context of the site: the built database,
     metadata.yml, datasette.yaml, templates/, plugins/, static/, the ingest
     package, requirements.txt with exact pins and a Dockerfile that runs
     `datasette inspect` at build time and serves the database immutable.
 
-    Any container platform can run the image; it keeps no state, so replicas
-    behind a cache scale it."""
+    Any container platform can run the reader image; it keeps no state, so
+    replicas behind a cache scale it. The writer image adds laws/ and keeps
+    the proposals in /data/submissions.db (a volume); it needs DATASETTE_SECRET
+    and the moderators' hashes (LAWREPO_MODERATORS) from the environment."""
+    out = out or DEFAULT_OUT[role]
+    tag = tag or DEFAULT_TAG[role]
     laws = find_root(project / "laws") if (project / "laws").is_dir() else None
     if laws is not None and db_path.is_file() and is_stale(laws, db_path):
         raise click.ClickException(
             f"{show(db_path)} is older than records in {show(laws)}; run `lawrepo build --db {show(db_path)}` first"
         )
     try:
-        made = write_context(project, db_path, out)
+        made = write_context(project, db_path, out, role)
     except PackageError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot write {show(out)}: {exc}") from None
-    click.echo(f"Wrote {show(out)}: database sha256 {made['database sha256'][:12]}…; pins: {made['requirements']}.", err=True)
+    click.echo(
+        f"Wrote {show(out)} ({role}): database sha256 {made['database sha256'][:12]}…; pins: {made['requirements']}.", err=True
+    )
     cmd = docker_command(out, tag)
     if not run_build:
         click.echo(f"Build the image with: {' '.join(cmd)}", err=True)

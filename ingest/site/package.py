@@ -10,6 +10,14 @@ the target and renamed into place, so it is either complete or absent.
 The image runs `datasette inspect` at build time and serves the database
 immutable with the same options as `lawrepo serve` (ingest/site.py), on
 0.0.0.0 and the port in $PORT (default 8001), as a user without privileges.
+
+Two roles: a `reader` image is all of the above and keeps no state, so any
+number of replicas can serve it. A `writer` image is the same site plus what
+the contributors' forms and moderation need: the laws/ folder (corrections are
+checked against the records), the submissions database on a volume
+(LAWREPO_SUBMISSIONS_DB=/data/submissions.db) and, from the environment at run
+time only, DATASETTE_SECRET (required: it refuses to start without it) and the
+moderators' hashes (LAWREPO_MODERATORS); neither is ever written into the image.
 """
 
 from __future__ import annotations
@@ -34,6 +42,10 @@ UID = 10001
 BASE_IMAGE = "python:3.11-slim"
 FILES = ("metadata.yml", "datasette.yaml")
 FOLDERS = ("templates", "plugins", "static", "ingest")
+ROLES = ("reader", "writer")
+DATA_DIR = "/data"  # the writer's volume
+SUBMISSIONS_DB = f"{DATA_DIR}/submissions.db"
+NO_SECRET = "set DATASETTE_SECRET: it signs the moderators' sign-in and the forms' tokens"
 MARKER = ".lawrepo-package"  # marks a folder this module wrote, so that it may be replaced
 ALWAYS_PINNED = ("datasette", "sqlite-utils")
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?")
@@ -101,28 +113,54 @@ def requirements(pyproject: Path) -> list[str]:
     return list(pins.values())
 
 
-def dockerfile(db_digest: str) -> str:
-    cmd_json = json.dumps(["/bin/sh", "-c", "exec " + " ".join(serve_args())])
-    return f"""\
+def cmd_shell(role: str = "reader") -> str:
+    """The shell command the image runs; the writer first insists on DATASETTE_SECRET."""
+    serve = "exec " + " ".join(serve_args())
+    if role == "writer":
+        return f': "${{DATASETTE_SECRET:?{NO_SECRET}}}" && {serve}'
+    return serve
+
+
+def dockerfile(db_digest: str, role: str = "reader") -> str:
+    if role not in ROLES:
+        raise PackageError(f"{role!r} is not a role: choose one of {', '.join(ROLES)}")
+    cmd_json = json.dumps(["/bin/sh", "-c", cmd_shell(role)])
+    if role == "writer":
+        about = f"""\
+# The ASEAN e-commerce law repository's site with the contributors' forms and
+# moderation: the database is baked in and served read-only (immutable); the
+# proposals go to {SUBMISSIONS_DB} on a volume. Written by `lawrepo package --role writer`;
+# run ONE instance with e.g.
+#   docker run -p 8001:8001 -v lawrepo-data:{DATA_DIR} \\
+#     -e DATASETTE_SECRET=... -e LAWREPO_MODERATORS=name:hash,... asean-ecommerce-law-writer
+# The secret and the moderators' hashes come from the environment only."""
+        env = f" \\\n    LAWREPO_SUBMISSIONS_DB={SUBMISSIONS_DB}"
+        data = f' \\\n && mkdir -p {DATA_DIR} && chown {UID} {DATA_DIR}\nVOLUME ["{DATA_DIR}"]'
+    else:
+        about = """\
 # The ASEAN e-commerce law repository's site, with its database baked in and
 # served read-only (immutable). Written by `lawrepo package`; build with
 #   docker build -t asean-ecommerce-law .
-# and run with e.g. docker run -p 8001:8001 asean-ecommerce-law ($PORT sets the port).
+# and run with e.g. docker run -p 8001:8001 asean-ecommerce-law ($PORT sets the port)."""
+        env = data = ""
+    return f"""\
+{about}
 FROM {BASE_IMAGE}
 LABEL org.opencontainers.image.title="ASEAN e-commerce law repository" \\
       org.opencontainers.image.version="{__version__}" \\
       org.opencontainers.image.licenses="Apache-2.0 AND CC-BY-4.0" \\
+      lawrepo.role="{role}" \\
       lawrepo.database.sha256="{db_digest}"
 ENV PYTHONDONTWRITEBYTECODE=1 \\
     PYTHONUNBUFFERED=1 \\
     PYTHONPATH=/app \\
-    PORT={PORT}
+    PORT={PORT}{env}
 WORKDIR /app
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . ./
 RUN datasette inspect {DB_NAME} --inspect-file {INSPECT_FILE} \\
- && useradd --system --uid {UID} --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin site
+ && useradd --system --uid {UID} --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin site{data}
 USER {UID}
 EXPOSE {PORT}
 CMD {cmd_json}
@@ -162,15 +200,18 @@ def check_database(db_path: Path) -> None:
         ) from None
 
 
-def write_context(project: Path, db_path: Path, out: Path) -> dict[str, str]:
-    """Write the build context folder `out` (atomically) and return what went in:
-    {"database sha256": …, "requirements": …}."""
+def write_context(project: Path, db_path: Path, out: Path, role: str = "reader") -> dict[str, str]:
+    """Write the build context folder `out` (atomically) for the image of `role`
+    and return what went in: {"database sha256": …, "requirements": …}."""
     project, out = project.resolve(), out.absolute()
+    if role not in ROLES:
+        raise PackageError(f"{role!r} is not a role: choose one of {', '.join(ROLES)}")
     check_database(db_path)
-    missing = [n for n in (*FILES, *FOLDERS, "pyproject.toml") if not (project / n).exists()]
+    folders = (*FOLDERS, "laws") if role == "writer" else FOLDERS
+    missing = [n for n in (*FILES, *folders, "pyproject.toml") if not (project / n).exists()]
     if missing:
         raise PackageError(f"{project}: not the repository's root folder (missing: {', '.join(missing)})")
-    if any(out == project / n or project / n in out.parents for n in FOLDERS):
+    if any(out == project / n or project / n in out.parents for n in folders):
         raise PackageError(f"{out}: choose an output folder outside the folders it copies (e.g. dist/docker)")
     if out.exists() and not (out / MARKER).is_file() and (not out.is_dir() or any(out.iterdir())):
         raise PackageError(f"{out} exists and was not written by `lawrepo package`; remove it or choose another --out")
@@ -186,10 +227,10 @@ def write_context(project: Path, db_path: Path, out: Path) -> dict[str, str]:
             raise PackageError(f"{db_path} changed while it was copied; run `lawrepo package` again")
         for name in FILES:
             shutil.copyfile(project / name, tmp / name)
-        for name in FOLDERS:
+        for name in folders:
             shutil.copytree(project / name, tmp / name, ignore=_SKIP)
         (tmp / "requirements.txt").write_text("\n".join(pins) + "\n", encoding="utf-8")
-        (tmp / "Dockerfile").write_text(dockerfile(digest), encoding="utf-8")
+        (tmp / "Dockerfile").write_text(dockerfile(digest, role), encoding="utf-8")
         (tmp / ".dockerignore").write_text(DOCKERIGNORE, encoding="utf-8")
         (tmp / MARKER).write_text(f"lawrepo {__version__}\n", encoding="utf-8")
         _replace_folder(tmp, out)

@@ -9,7 +9,9 @@ Questions on answers are listed for the reviewers; no file holds them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from ingest.rules.corpus import validate
 from ingest.submissions import changes
 from ingest.submissions.checks import language_of
 
+FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 HEADER = "# yaml-language-server: $schema=../schemas/law.schema.json\n"
 
 
@@ -81,6 +84,7 @@ def export(subs: list[dict[str, Any]], laws_dir: Path, today: str) -> Report:
             if not done:
                 report.skipped.append((sub, f"laws/{rel} already says what was proposed"))
                 continue
+            _plain_dates(doc)
             before.setdefault(path, data)
             buf = io.StringIO()
             y.dump(doc, buf)
@@ -89,6 +93,20 @@ def export(subs: list[dict[str, Any]], laws_dir: Path, today: str) -> Report:
     if before:
         _undo_invalid(report, laws_dir, before)
     return report
+
+
+def _plain_dates(doc: Any) -> None:
+    """Full dates written as the records write them (2019-05-29, not '2019-05-29'):
+    the record's dates and the source just added. A year or a month stays text."""
+    places = [doc.get("dates") or {}, *(doc.get("provenance", {}).get("sources") or [])[-1:]]
+    for place in places:
+        for key in [k for k in place if k in (*changes.DATES, "accessed")]:
+            value = place[key]
+            if isinstance(value, str) and FULL_DATE.fullmatch(value):
+                try:
+                    place[key] = dt.date.fromisoformat(value)
+                except ValueError:
+                    continue
 
 
 def _undo_invalid(report: Report, laws_dir: Path, before: dict[Path, bytes | None]) -> None:
