@@ -12,9 +12,8 @@ from typing import Any
 
 import click
 
-from ingest.cli.options import laws_option
+from ingest.cli.options import laws_option, partial_date
 from ingest.common.atomic import write_text
-from ingest.common.dates import parse_bounds
 from ingest.common.problems import Problem
 from ingest.records.files import find_root, show
 from ingest.records.format import FormatError, format_file, targets
@@ -38,12 +37,6 @@ def _root(laws_dir: Path) -> Path:
     if root is None:
         raise click.ClickException(f"{laws_dir} is not a laws folder (a folder with schemas/ and vocabularies/)")
     return root
-
-
-def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and parse_bounds(value) is None:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD, or YYYY-MM or YYYY when that is all the source gives)")
-    return value
 
 
 def _problems_in(root: Path, path: Path) -> list[Problem]:
@@ -80,10 +73,10 @@ def new_group() -> None:
 @click.option("--url", help="The source's address.")
 @click.option("--number", help="The official number exactly as the country cites it.")
 @click.option("--status", help="Status today (vocabularies/statuses.yml); default: draft, noted as a placeholder.")
-@click.option("--adopted", callback=_date_option, metavar="DATE", help="Date passed, signed or made.")
-@click.option("--promulgated", callback=_date_option, metavar="DATE", help="Date promulgated or published in the gazette.")
-@click.option("--in-force", "in_force", callback=_date_option, metavar="DATE", help="Date of entry into force.")
-@click.option("--repealed", callback=_date_option, metavar="DATE", help="Date repealed.")
+@click.option("--adopted", callback=partial_date, metavar="DATE", help="Date passed, signed or made.")
+@click.option("--promulgated", callback=partial_date, metavar="DATE", help="Date promulgated or published in the gazette.")
+@click.option("--in-force", "in_force", callback=partial_date, metavar="DATE", help="Date of entry into force.")
+@click.option("--repealed", callback=partial_date, metavar="DATE", help="Date repealed.")
 @click.option("--slug", help="The file name without .yml (default: from the title).")
 @laws_option()
 def new_law(

@@ -24,7 +24,7 @@ from ingest.cli import reconcile as cli_reconcile
 from ingest.cli import review as cli_review
 from ingest.cli import sources as cli_sources
 from ingest.cli import submissions as cli_submissions
-from ingest.cli.options import db_option, laws_option
+from ingest.cli.options import db_option, full_date, laws_option
 from ingest.common.problems import Problem
 from ingest.records.files import find_root, show
 from ingest.rules.corpus import validate as validate_corpus
@@ -32,18 +32,8 @@ from ingest.site import verification_table
 from ingest.site.freshness_text import text_table as freshness_table
 from ingest.site.serve import datasette_args, ensure_inspect_file, is_stale, matrix_rows
 
-
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
 today_option = click.option(
-    "--today", callback=_date, metavar="YYYY-MM-DD", help="Check statuses as of this date instead of today."
+    "--today", callback=full_date, metavar="YYYY-MM-DD", help="Check statuses as of this date instead of today."
 )
 jobs_option = click.option(
     "--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Processes used to read records (default: one per CPU)."

@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from ingest.build import peers as reconcile
-from ingest.cli.options import db_option, laws_option
+from ingest.cli.options import db_option, laws_option, partial_date
 from ingest.common.atomic import write_text
 from ingest.reconcile import report as reconcile_report
 from ingest.reconcile import unctad
@@ -28,21 +28,6 @@ from ingest.rules import reading
 from ingest.site.serve import is_stale
 
 DEFAULT_DB = Path("db") / "laws.db"
-
-
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        if len(value) == 10:
-            dt.date.fromisoformat(value)
-        elif len(value) == 7:
-            dt.date.fromisoformat(value + "-01")
-        elif not (len(value) == 4 and value.isdigit()):
-            raise ValueError
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)") from None
-    return value
 
 
 @click.group("reconcile", context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,7 +65,7 @@ def command() -> None:
 @click.option("--no-save", is_flag=True, help="Do not write the snapshot laws/peers/unctad.yml.")
 @click.option(
     "--source-date",
-    callback=_date,
+    callback=partial_date,
     metavar="DATE",
     help="Date of the version of UNCTAD's files read (YYYY-MM-DD, YYYY-MM or YYYY).",
 )

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ingest.cli.options import laws_option
+from ingest.cli.options import full_date, laws_option
 from ingest.common.atomic import write_text
 from ingest.common.problems import dotted
 from ingest.importers import quotes, watch
@@ -32,22 +32,15 @@ def cache_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if value else dt.date.today()
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
 @click.command("check-sources")
 @click.option("--country", help="Only this member state (ISO code).")
 @click.option(
     "--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the changes to this file."
 )
-@click.option("--today", callback=_date, metavar="YYYY-MM-DD", help="The date recorded for the check (default: today).")
+@click.option("--today", callback=full_date, metavar="YYYY-MM-DD", help="The date recorded for the check (default: today).")
 @laws_option()
 @cache_option
-def check_sources(country: str | None, report_path: Path | None, today: dt.date, laws_dir: Path, cache_dir: Path) -> None:
+def check_sources(country: str | None, report_path: Path | None, today: dt.date | None, laws_dir: Path, cache_dir: Path) -> None:
     """Read every record's official page again and report what changed.
 
     Each change since the last check is one line, `file: field: recorded ->
@@ -57,7 +50,7 @@ def check_sources(country: str | None, report_path: Path | None, today: dt.date,
     something changed, so that a scheduled job can open an issue."""
     corpus = corpus_rules.load(laws_dir)
     with Fetcher(cache_dir=cache_dir) as fetcher:
-        checks = watch.run(corpus, fetcher, today, country)
+        checks = watch.run(corpus, fetcher, today or dt.date.today(), country)
     lines = watch.news(checks, corpus)
     written = watch.save(laws_dir, checks, corpus) if checks else []
     for line in lines:

@@ -7,20 +7,11 @@ from pathlib import Path
 
 import click
 
-from ingest.cli.options import laws_option
+from ingest.cli.options import full_date, laws_option
 from ingest.submissions import moderators, store
 from ingest.submissions.export import describe, export
 
 DEFAULT_DB = Path("db") / "submissions.db"
-
-
-def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 @click.group("submissions")
@@ -29,7 +20,7 @@ def group() -> None:
 
 
 @group.command("export")
-@click.option("--since", callback=_since, metavar="YYYY-MM-DD", help="Only proposals accepted on or after this date.")
+@click.option("--since", callback=full_date, metavar="YYYY-MM-DD", help="Only proposals accepted on or after this date.")
 @click.option(
     "--db",
     "db_path",
@@ -39,7 +30,7 @@ def group() -> None:
     help="The submissions database the site writes.",
 )
 @laws_option()
-def export_command(since: str | None, db_path: Path, laws_dir: Path) -> None:
+def export_command(since: dt.date | None, db_path: Path, laws_dir: Path) -> None:
     """Write the accepted proposals into the records: a correction into its
     record file (keeping its comments), a proposed law as a new file, each with
     a source naming the submission and the moderator; then validate, and mark
@@ -50,7 +41,7 @@ def export_command(since: str | None, db_path: Path, laws_dir: Path) -> None:
     if not (laws_dir / "schemas").is_dir():
         raise click.ClickException(f"{laws_dir} is not a laws folder")
     with store.connect(db_path) as conn:
-        subs = store.accepted(conn, since)
+        subs = store.accepted(conn, since.isoformat() if since else None)
     if not subs:
         click.echo("No accepted submission to export.", err=True)
         return
