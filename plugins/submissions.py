@@ -50,7 +50,8 @@ def db_path(datasette: Any) -> Path:
 
 
 def laws_dir(datasette: Any) -> Path:
-    return Path(config(datasette).get("laws_dir") or ROOT / "laws")
+    """The records proposals are checked against: configured, else the folder `lawrepo serve` was given, else laws/."""
+    return Path(config(datasette).get("laws_dir") or os.environ.get("LAWREPO_LAWS_DIR") or ROOT / "laws")
 
 
 def limits(datasette: Any) -> store.Limits:

@@ -442,3 +442,18 @@ def test_moderator_passwords_are_hashed_and_read_from_configuration_or_environme
     assert found == {"ann": HASH, "bob": HASH}
     result = CliRunner().invoke(main, ["submissions", "hash-password"], input=f"{PASSWORD}\n{PASSWORD}\n")
     assert result.exit_code == 0 and moderators.verify(PASSWORD, result.output.strip().splitlines()[-1])
+
+
+def test_proposals_are_checked_against_the_folder_serve_was_given(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from tests.test_site import load_plugin
+
+    plugin = load_plugin("submissions")
+    bare = SimpleNamespace(plugin_config=lambda name: None)
+    monkeypatch.delenv("LAWREPO_LAWS_DIR", raising=False)
+    assert plugin.laws_dir(bare).name == "laws"
+    monkeypatch.setenv("LAWREPO_LAWS_DIR", str(tmp_path / "other"))
+    assert plugin.laws_dir(bare) == tmp_path / "other"
+    configured = SimpleNamespace(plugin_config=lambda name: {"laws_dir": str(tmp_path / "configured")})
+    assert plugin.laws_dir(configured) == tmp_path / "configured"

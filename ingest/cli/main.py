@@ -151,6 +151,7 @@ def serve(laws_dir: Path, db_path: Path, host: str, port: int, dry_run: bool) ->
         click.echo(" ".join(args))
         return
     click.echo(f"Serving at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    os.environ["LAWREPO_LAWS_DIR"] = str(root)  # the records the site's correction forms check against
     os.execvp(args[0], args)
 
 
