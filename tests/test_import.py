@@ -231,3 +231,21 @@ def test_a_new_id_makes_a_new_record_even_for_a_recorded_number(tmp_path: Path) 
     new = run("import", str(page_file(tmp_path)), "--country", "SG", "--laws", str(root), "--id", "sg-example-act-2020-copy")
     assert new.exit_code == 0, new.output
     assert yaml.safe_load(new.stdout)["id"] == "sg-example-act-2020-copy"
+
+
+def test_a_write_adds_to_what_a_source_already_supports(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    rec = law(
+        id="sg-example-act-2020",
+        title="Example Electronic Transactions Act 2020",
+        number="No. 7 of 2020",
+        dates={"adopted": "2019-12-01", "in_force": "2020-01-01"},
+    )
+    rec["provenance"]["sources"] = [
+        {"citation": "SSO", "url": "https://sso.agc.gov.sg/Act/EX2020", "supports": ["agency", "number"], "provisions": ["s 6"]}
+    ]
+    path = write_law(root, rec)
+    assert run("import", str(page_file(tmp_path)), "--country", "SG", "--laws", str(root), "--write").exit_code == 0
+    source = yaml.safe_load(path.read_text(encoding="utf-8"))["provenance"]["sources"][0]
+    assert source["supports"][:2] == ["agency", "number"] and "dates.in_force" in source["supports"]
+    assert source["provisions"] == ["s 6", "s 7"] and len(source["sha256"]) == 64

@@ -76,9 +76,13 @@ def apply(path: Path, imported: dict[str, Any], changes: list[Change]) -> None:
     if same is None:
         sources.append(CommentedMap(source))
     else:
-        for key in ("accessed", "sha256", "supports", "provisions"):
+        for key in ("accessed", "sha256"):
             if key in source:
                 same[key] = source[key]
+        for key in ("supports", "provisions"):  # what the source was already credited with stays
+            if key in source:
+                had = list(same.get(key) or [])
+                same[key] = CommentedSeq(had + [x for x in source[key] if x not in had])
     write_text(path, dump(doc))
 
 
