@@ -156,8 +156,8 @@ def _run(
         country,
         read_on=read_on,
         hosts=hosts,
-        areas=areas or guess_areas(draft),
         status=status or _recorded_status(recorded_path),
+        areas=areas or _recorded_areas(recorded_path) or guess_areas(draft),
         record_id=_id_for(record_id, recorded_path),
     )
     if recorded_path:
@@ -170,6 +170,10 @@ def _run(
         click.echo(f"Wrote {out} ({rec['id']}): check it against the text, then move it to laws/{country.lower()}/.", err=True)
     else:
         click.echo(text, nl=False)
+
+
+def _recorded_areas(path: str | None) -> list[str]:
+    return [str(a) for a in yamlsafe.load(Path(path).read_bytes())[0]["areas"]] if path else []
 
 
 def _recorded_status(path: str | None) -> str | None:

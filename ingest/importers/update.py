@@ -6,6 +6,7 @@ one of the record's sources."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,15 +77,28 @@ def apply(path: Path, imported: dict[str, Any], changes: list[Change]) -> None:
     if same is None:
         sources.append(CommentedMap(source))
     else:
-        for key in ("accessed", "sha256"):
-            if key in source:
-                same[key] = source[key]
+        if "accessed" in source:  # a full date is written as the records write dates, unquoted
+            same["accessed"] = _date_scalar(source["accessed"])
+        if "sha256" in source:
+            same["sha256"] = source["sha256"]
         for key in ("supports", "provisions"):  # what the source was already credited with stays
             if key in source:
-                had = list(same.get(key) or [])
-                same[key] = CommentedSeq(had + [x for x in source[key] if x not in had])
+                old = same.get(key)
+                had = list(old or [])
+                merged = CommentedSeq(had + [x for x in source[key] if x not in had])
+                if isinstance(old, CommentedSeq) and old.fa.flow_style():
+                    merged.fa.set_flow_style()
+                same[key] = merged
     write_text(path, dump(doc))
 
 
 def current(recorded: dict[str, Any], field: str) -> Any:
     return value_at(recorded, field)
+
+
+def _date_scalar(value: Any) -> Any:
+    """A YYYY-MM-DD text as a date (dumped unquoted, like every date in the records); anything else as it is."""
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else value
+    except ValueError:
+        return value
