@@ -195,3 +195,32 @@ def assert_png(path: Path) -> None:
     assert data[:8] == PNG_SIGNATURE, path
     width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk
     assert width > 0 and height > 0 and len(data) > 1000, (path, width, height, len(data))
+
+
+# --------------------------------------------------------------------------
+# importer drafts
+
+
+def read_draft(path: Path, source: str = "auto") -> Any:
+    """The draft the registry reads from a saved page (refusals raise)."""
+    from ingest.importers import registry
+    from ingest.importers.page import load
+
+    return registry.read(load(path.read_bytes()), source)
+
+
+def draft_texts(draft: Any) -> list[str]:
+    """Every text a draft holds: its text fields, its dates and notes, and each provision's ref, heading and link."""
+    import dataclasses
+
+    out: list[str] = []
+    for f in dataclasses.fields(draft):
+        value = getattr(draft, f.name)
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, dict):
+            out += [str(v) for v in value.values()]
+        elif isinstance(value, list):
+            for item in value:
+                out += [str(x) for x in vars(item).values() if x] if hasattr(item, "__dict__") else [str(item)]
+    return [t for t in out if t]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,10 @@ from click.testing import CliRunner
 
 from ingest.cli.main import main
 from ingest.importers import registry
-from ingest.importers.model import Draft, Refusal
+from ingest.importers.model import Refusal
 from ingest.importers.page import load
 from ingest.importers.parsers import generic
-from tests.helpers import FIXTURES, LAWS
+from tests.helpers import FIXTURES, LAWS, draft_texts, read_draft
 
 DATA = Path(__file__).parent / "data" / "import" / "generic"
 JSON_LD = DATA / "jsonld-act.html"
@@ -25,24 +24,6 @@ DC = DATA / "dc-regulation.html"
 OG_ONLY = DATA / "og-only.html"
 REAL_JDIH = FIXTURES / "jdih" / "uu-27-2022-details.html"
 MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!]")
-
-
-def read(path: Path, source: str = "auto") -> Draft:
-    return registry.read(load(path.read_bytes()), source)
-
-
-def strings(draft: Draft) -> list[str]:
-    out: list[str] = []
-    for f in fields(draft):
-        value = getattr(draft, f.name)
-        if isinstance(value, str):
-            out.append(value)
-        elif isinstance(value, dict):
-            out += [str(v) for v in value.values()]
-        elif isinstance(value, list):
-            for item in value:
-                out += [str(x) for x in vars(item).values() if x] if hasattr(item, "__dict__") else [str(item)]
-    return out
 
 
 def json_ld_parts(html: str) -> list[str]:
@@ -61,7 +42,7 @@ def invoke(*args: str):
 
 
 def test_schema_org_legislation() -> None:
-    d = read(JSON_LD)
+    d = read_draft(JSON_LD)
     assert d.source == "generic"
     assert d.url == "https://legislation.example.gov/act/2020/12"  # the canonical link, not og:url
     assert d.language == "en"
@@ -81,7 +62,7 @@ def test_schema_org_legislation() -> None:
 
 
 def test_eli_meta_tags() -> None:
-    d = read(ELI)
+    d = read_draft(ELI)
     assert d.url == "https://leis.example.gov/eli/dl/2021/77/jo"
     assert d.language == "pt"
     assert d.title is None
@@ -95,7 +76,7 @@ def test_eli_meta_tags() -> None:
 
 
 def test_dublin_core_meta_tags() -> None:
-    d = read(DC)
+    d = read_draft(DC)
     assert d.url is None  # the page states no address for itself
     assert d.language == "en-GB"
     assert d.title == "Example Online Marketplace Regulations 2019"  # DC.title, not the og:title with the site's name
@@ -247,7 +228,7 @@ def test_hostile_pages_give_plain_drafts_or_refusals(data: bytes) -> None:
         draft = registry.read(load(data), "generic")
     except Refusal:
         return
-    for value in strings(draft):
+    for value in draft_texts(draft):
         assert not MARKUP.search(value), value
         assert "alert(2)" not in value and "javascript:" not in value
 
@@ -281,7 +262,7 @@ def test_real_pages_without_law_metadata_are_not_taken(path: Path) -> None:
 def test_real_jdih_page_through_the_generic_reader() -> None:
     if not REAL_JDIH.exists():
         pytest.skip(f"{REAL_JDIH} is not present")
-    d = read(REAL_JDIH, "generic")
+    d = read_draft(REAL_JDIH, "generic")
     assert d.url == "https://peraturan.bpk.go.id/Details/229798/uu-no-27-tahun-2022"
     assert d.language == "id"
     assert d.local_title == "Undang-undang (UU) Nomor 27 Tahun 2022 tentang Pelindungan Data Pribadi"

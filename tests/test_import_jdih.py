@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -12,10 +11,10 @@ from click.testing import CliRunner
 
 from ingest.cli.main import main
 from ingest.importers import registry
-from ingest.importers.model import Draft, Refusal
+from ingest.importers.model import Refusal
 from ingest.importers.page import load
 from ingest.importers.parsers import jdih
-from tests.helpers import FIXTURES, LAWS
+from tests.helpers import FIXTURES, LAWS, draft_texts, read_draft
 
 DATA = Path(__file__).parent / "data" / "import" / "jdih"
 LAW = DATA / "uu-99-2031-details.html"
@@ -23,24 +22,6 @@ REGULATION = DATA / "permen-7-2030-details.html"
 SEARCH = DATA / "search-results.html"
 REAL = FIXTURES / "jdih" / "uu-27-2022-details.html"  # a saved peraturan.bpk.go.id detail page of UU 27/2022
 MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!]")
-
-
-def read(path: Path, source: str = "auto") -> Draft:
-    return registry.read(load(path.read_bytes()), source)
-
-
-def strings(draft: Draft) -> list[str]:
-    out: list[str] = []
-    for f in fields(draft):
-        value = getattr(draft, f.name)
-        if isinstance(value, str):
-            out.append(value)
-        elif isinstance(value, dict):
-            out += [str(v) for v in value.values()]
-        elif isinstance(value, list):
-            for item in value:
-                out += [str(x) for x in vars(item).values() if x] if hasattr(item, "__dict__") else [str(item)]
-    return out
 
 
 def pasal_anchors(html: str) -> int:
@@ -59,7 +40,7 @@ def invoke(*args: str):
 
 
 def test_a_law_detail_page() -> None:
-    d = read(LAW)
+    d = read_draft(LAW)
     assert d.source == "jdih"
     assert d.url == "https://peraturan.bpk.go.id/Details/900000/uu-no-99-tahun-2031"
     assert d.language == "id"
@@ -79,7 +60,7 @@ def test_a_law_detail_page() -> None:
 
 
 def test_a_ministerial_regulation_revoked_with_its_relations() -> None:
-    d = read(REGULATION)
+    d = read_draft(REGULATION)
     assert d.number == "Permencontoh No. 7 of 2030"
     assert d.instrument_type == "ministerial-regulation"
     assert d.status == "repealed"
@@ -142,7 +123,7 @@ def test_rows_and_json_ld_that_disagree_are_refused() -> None:
 
 def test_a_search_page_is_refused() -> None:
     with pytest.raises(Refusal, match="detail page"):
-        read(SEARCH)
+        read_draft(SEARCH)
 
 
 # --------------------------------------------------------------------------
@@ -215,7 +196,7 @@ def test_hostile_pages_give_plain_drafts_or_refusals(data: bytes) -> None:
             draft = jdih.parse(load(page_bytes, url="https://peraturan.bpk.go.id/Details/1/x"))
         except Refusal:
             continue
-        for value in strings(draft):
+        for value in draft_texts(draft):
             assert not MARKUP.search(value), value
             assert "alert(2)" not in value and "alert(6)" not in value  # script text never reaches a field
 
@@ -225,7 +206,7 @@ def test_script_attributes_never_reach_the_fields() -> None:
     assert draft.number == "Law No. 99 of 2031"
     assert draft.instrument_type == "law"
     assert "adopted" not in draft.dates
-    assert not any(MARKUP.search(v) for v in strings(draft))
+    assert not any(MARKUP.search(v) for v in draft_texts(draft))
 
 
 # --------------------------------------------------------------------------
@@ -240,7 +221,7 @@ def real() -> Path:
 
 
 def test_real_detail_page(real: Path) -> None:
-    d = read(real)
+    d = read_draft(real)
     assert d.source == "jdih"
     assert d.url == "https://peraturan.bpk.go.id/Details/229798/uu-no-27-tahun-2022"
     assert d.number == "Law No. 27 of 2022"

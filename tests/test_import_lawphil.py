@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from ingest.importers import registry
 from ingest.importers.model import Draft, Refusal
 from ingest.importers.page import clean, load
 from ingest.importers.parsers import lawphil
-from tests.helpers import FIXTURES, LAWS
+from tests.helpers import FIXTURES, LAWS, draft_texts
 
 DATA = Path(__file__).parent / "data" / "import" / "lawphil"
 ACT = DATA / "example-act.html"
@@ -28,23 +27,8 @@ def read(data: bytes, url: str | None = None) -> Draft:
     return registry.read(load(data, url=url), "lawphil")
 
 
-def texts(draft: Draft) -> list[str]:
-    """Every text a draft holds."""
-    out: list[str] = []
-    for f in fields(draft):
-        value = getattr(draft, f.name)
-        if isinstance(value, str):
-            out.append(value)
-        elif isinstance(value, dict):
-            out += [str(v) for v in value.values()]
-        elif isinstance(value, list):
-            for item in value:
-                out += [item] if isinstance(item, str) else [x for x in (item.ref, item.heading, item.url) if x]
-    return out
-
-
 def assert_plain(draft: Draft) -> None:
-    for text in texts(draft):
+    for text in draft_texts(draft):
         assert not re.search(r"[<>]|alert|onerror|javascript", text, re.I), text
         assert "\ufffd" not in text or text in draft.notes, text
 

@@ -12,18 +12,14 @@ from click.testing import CliRunner
 
 from ingest.cli.main import main
 from ingest.importers import registry
-from ingest.importers.model import Draft, Refusal
+from ingest.importers.model import Refusal
 from ingest.importers.page import load
 from ingest.importers.parsers import tvpl
-from tests.helpers import FIXTURES, LAWS
+from tests.helpers import FIXTURES, LAWS, draft_texts, read_draft
 
 DATA = Path(__file__).parent / "data" / "import" / "tvpl"
 REAL = FIXTURES / "tvpl"
 LAW_URL = "https://thuvienphapluat.vn/van-ban/Cong-nghe-thong-tin/Luat-an-ninh-mang-2018-351416.aspx"
-
-
-def read(path: Path, source: str = "auto") -> Draft:
-    return registry.read(load(path.read_bytes()), source)
 
 
 def real(name: str) -> Path:
@@ -59,7 +55,7 @@ def test_detects_its_pages_and_no_others() -> None:
 
 
 def test_example_law() -> None:
-    d = read(DATA / "example-law.html")
+    d = read_draft(DATA / "example-law.html")
     assert d.source == "tvpl" and d.language == "vi"
     assert d.url == "https://thuvienphapluat.vn/van-ban/Thuong-mai/Luat-Vi-du-2020-999999.aspx"
     assert d.number == "99/2020/QH14"
@@ -81,11 +77,11 @@ def test_example_law() -> None:
     assert [p.url for p in d.provisions] == [f"{base}#dieu_1", f"{base}#dieu_2_1", None, f"{base}#dieu_4"]
     assert any("effect clause" in n for n in d.notes)
     assert any("Đã biết" in n for n in d.notes)
-    assert not [v for v in fields(d) if "<" in v or ">" in v]
+    assert not [v for v in draft_texts(d) if "<" in v or ">" in v]
 
 
 def test_example_decision_reads_a_visible_table() -> None:
-    d = read(DATA / "example-decision.html")
+    d = read_draft(DATA / "example-decision.html")
     assert d.number == "77/QĐ-UBND"
     assert d.instrument_type is None  # a decision has no code: the command asks for --type
     assert any("Quyết định" in n and "--type" in n for n in d.notes)
@@ -166,13 +162,6 @@ HOSTILE = {
 }
 
 
-def fields(d: Draft) -> list[str]:
-    out = [str(v) for v in (d.url, d.title, d.local_title, d.number, d.instrument_type, d.status, d.agency) if v]
-    out += list(d.dates.values()) + d.notes + d.amendments
-    out += [str(v) for p in d.provisions for v in (p.ref, p.heading, p.url) if v]
-    return out
-
-
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_hostile_pages(name: str) -> None:
     page = load(HOSTILE[name].encode(), url="https://thuvienphapluat.vn/van-ban/x-1.aspx")
@@ -181,7 +170,7 @@ def test_hostile_pages(name: str) -> None:
     except Refusal as exc:
         assert str(exc) and "<" not in str(exc)
         return
-    for value in fields(d):
+    for value in draft_texts(d):
         assert "<" not in value and ">" not in value and "onerror" not in value, value
     assert "99/99/2020" not in d.dates.values() and not d.dates.get("adopted")
     assert all(re.fullmatch(r"Art\. \d+", p.ref) for p in d.provisions)
@@ -200,7 +189,7 @@ def test_hostile_headings_are_plain() -> None:
 
 def test_real_law_on_cybersecurity() -> None:
     path = real("luat-an-ninh-mang-2018.html")
-    d = read(path)
+    d = read_draft(path)
     assert d.source == "tvpl"
     assert d.number == "24/2018/QH14"
     assert d.instrument_type == "law"
@@ -225,12 +214,12 @@ def test_real_law_on_cybersecurity() -> None:
     art16 = by_ref["Art. 16"].heading or ""
     assert art16.startswith("Phòng ngừa, xử lý thông tin trên không gian mạng") and art16.endswith("…")
     assert len(art16) <= 200
-    assert not [v for v in fields(d) if "<" in v or ">" in v]
+    assert not [v for v in draft_texts(d) if "<" in v or ">" in v]
 
 
 def test_real_decision_saved_under_another_name() -> None:
     path = real("saved-as-e-transactions-law-2023.html")
-    d = read(path)
+    d = read_draft(path)
     assert d.number == "1456/QĐ-UBND"
     assert d.instrument_type is None
     assert d.agency == "Tỉnh Nam Định"

@@ -250,6 +250,7 @@ def law_rows(
     titles = rec.get("local_titles") or []
     links = rec.get("links") or []
     quoted = set(sources.official_quotes(rec.get("provisions") or [], hosts))
+    missing = verification.unsupported(rec, hosts)
     official = next((x["url"] for x in links if x["official"]), None)
     year = next((dates.year_of(d[k]) for k in ("adopted", "promulgated", "in_force") if k in d and d[k] != "unknown"), None)
     # local titles as written and without diacritics, so both spellings find them
@@ -279,13 +280,13 @@ def law_rows(
         rec.get("agency"),
         rec.get("summary"),
         official,
-        verification.effective_level(rec, hosts),
+        verification.effective_level(rec, hosts, missing),
         prov["evidence"],
         prov.get("last_verified"),
         prov.get("note"),
         file,
         folded,
-        json.dumps(verification.unsupported(rec, hosts)),
+        json.dumps(missing),
     )
     relations = []
     for r in rec.get("relations") or []:

@@ -59,11 +59,14 @@ def derived_level(rec: Mapping[str, Any], hosts: Hosts) -> str:
     return "unverified" if unsupported(rec, hosts) else "checked-official-text"
 
 
-def effective_level(rec: Mapping[str, Any], hosts: Hosts) -> str:
+def effective_level(rec: Mapping[str, Any], hosts: Hosts, missing: list[str] | None = None) -> str:
     """The level the site shows: earned from the sources, never above what
-    the record claims for peer review, and unverified on weak evidence."""
+    the record claims for peer review, and unverified on weak evidence.
+    `missing` is `unsupported(rec, hosts)` when the caller has it already."""
     prov = rec.get("provenance") or {}
-    if prov.get("evidence", "seen") != "seen" or derived_level(rec, hosts) == "unverified":
+    if missing is None:
+        missing = unsupported(rec, hosts)
+    if prov.get("evidence", "seen") != "seen" or missing:
         return "unverified"
     return "peer-reviewed" if prov.get("verification") == "peer-reviewed" else "checked-official-text"
 
