@@ -5,7 +5,8 @@
 - the `legal_date` filter: a YYYY[-MM[-DD]] date as a reader would write it,
   inside a <time> element;
 - `site`: the instance metadata (title, licence, source), for every page's
-  footer, custom pages included;
+  footer, custom pages included; `base_url` and `repository_url`: the
+  configured addresses (ingest/site/origin.py), never the request's Host;
 - links from table and query cells to the law pages: the `title` column of
   `laws`, and `law_id` / `target_id` columns of views and stored queries; and
   from the `title` column of `reviews` to the review pages.
@@ -21,6 +22,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from ingest.common.dates import display
+from ingest.site import origin
 
 LAW_ID_COLUMNS = {"law_id", "target_id"}
 LAW_VIEWS = {"law_relations", "country_area_status"}
@@ -63,7 +65,12 @@ def extra_template_vars(datasette: Any) -> Any:
         return [dict(row) for row in results.rows]
 
     async def inner() -> dict[str, Any]:
-        return {"sql": sql, "site": await datasette.get_instance_metadata()}
+        return {
+            "sql": sql,
+            "site": await datasette.get_instance_metadata(),
+            "base_url": origin.base_url(datasette),
+            "repository_url": origin.repository_url(datasette),
+        }
 
     return inner
 

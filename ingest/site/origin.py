@@ -1,0 +1,34 @@
+"""The site's own addresses, from configuration only, never from a request.
+
+Absolute URLs on pages, feeds and CSV files (the print line, canonical
+links, feed ids) start with the configured base URL; a request's `Host` or
+`X-Forwarded-*` headers never reach them. Set it in `datasette.yaml`
+(`plugins: lawrepo: base_url:`) or with the `LAWREPO_BASE_URL` environment
+variable, which wins. `repository_url` is the public repository the records
+live in (issue tracker and file links); without it those links are left out.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+PLUGIN = "lawrepo"
+LOCAL_URL = "http://127.0.0.1:8001"
+
+
+def settings(datasette: Any) -> dict[str, Any]:
+    """The site's block of plugin configuration (empty when there is none)."""
+    return dict(datasette.plugin_config(PLUGIN) or {})
+
+
+def base_url(datasette: Any) -> str:
+    """The configured address of the site, without a trailing slash."""
+    value = os.environ.get("LAWREPO_BASE_URL") or settings(datasette).get("base_url") or LOCAL_URL
+    return str(value).rstrip("/")
+
+
+def repository_url(datasette: Any) -> str | None:
+    """The configured address of the records' repository, or None."""
+    value = os.environ.get("LAWREPO_REPOSITORY_URL") or settings(datasette).get("repository_url")
+    return str(value).rstrip("/") if value else None
