@@ -72,3 +72,22 @@ def test_pages_need_no_javascript(server: str, browser: Any) -> None:
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.locator('ol.results a[href="/law/th-personal-data-protection-act-2019"]')).to_be_visible()
     context.close()
+
+
+def test_the_content_security_policy_blocks_nothing_the_pages_use(server: str, browser: Any) -> None:
+    """Datasette's own scripts still run (the SQL editor, the column chooser) and
+    no page reports a script or style it refused."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(f"{page.url}: {m.text}") if "Content Security Policy" in m.text else None)
+    for path in ("/", f"/law/{PDPA}", "/laws/laws", "/compare", "/side-by-side?countries=TH,VN", "/search?q=data"):
+        response = page.goto(f"{server}{path}")
+        assert response is not None and "script-src" in response.headers["content-security-policy"]
+    page.goto(f"{server}/laws/-/query?sql=select+1")
+    sync_api.expect(page.locator(".cm-editor")).to_be_visible()
+    page.goto(f"{server}/laws/laws")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.get_by_role("button", name="Choose columns").first.click()
+    sync_api.expect(page.locator("dialog[open]")).to_be_visible()
+    page.close()
+    assert refused == []

@@ -213,6 +213,11 @@ def test_sheet_that_is_not_a_worksheet(repo: dict[str, Path], tmp_path: Path) ->
     result = run("review", "import", str(binary), *PEER, "--laws", str(repo["laws"]))
     assert result.exit_code == 1 and "cannot be read as a UTF-8 CSV file" in result.output
     assert "Traceback" not in result.output
+    huge = tmp_path / "huge.csv"
+    huge.write_text('country,indicator\n"' + "x" * 200_000 + '",e\n', encoding="utf-8")
+    result = run("review", "import", str(huge), *PEER, "--laws", str(repo["laws"]))
+    assert result.exit_code == 1 and "field larger than field limit" in result.output
+    assert not isinstance(result.exception, csv.Error)
 
 
 def test_existing_review_is_not_overwritten(repo: dict[str, Path], tmp_path: Path) -> None:

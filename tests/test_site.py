@@ -337,7 +337,8 @@ async def test_law_page_reads_like_a_reference_entry(ds: Datasette, built_db: Pa
     page = await soup(ds, f"/law/{PDPA}")
     assert page.h1.get_text(strip=True) == law["title"]
     text = page.get_text(" ", strip=True)
-    assert "In force" in text and "Unverified" in text
+    label = db_rows(built_db, "select label from verification_statuses where code = ?", (law["verification"],))[0]["label"]
+    assert "In force" in text and label.lower() in text.lower()
     assert "28 May 2019" in text  # in force
     assert f"laws/{law['file']}" in text
     thai = page.find(attrs={"lang": "th"})

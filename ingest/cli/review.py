@@ -3,6 +3,7 @@ Outcome 9, from a pre-filled worksheet to a review record."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import sqlite3
 import sys
@@ -113,8 +114,8 @@ def import_command(
     data = sheet.read_bytes()
     try:
         _, rows = read_sheet(data)
-    except (UnicodeDecodeError, ValueError):
-        rows = []
+    except (UnicodeDecodeError, ValueError, csv.Error):
+        rows = []  # build_record reports why the sheet cannot be read
     indicators = corpus.indicators()
     areas = sorted(
         {indicators[r["indicator"]]["area"] for _, r in rows if r.get("indicator") in indicators}, key=corpus.codes("areas").index

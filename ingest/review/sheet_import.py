@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ingest.common.csvtext import unescape_cell
 from ingest.records.model import Corpus
 from ingest.review.worksheet import FILL_COLUMNS
 from ingest.rules import schemas
@@ -47,7 +48,7 @@ def read_sheet(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]
     reader = csv.DictReader(io.StringIO(text, newline=""))
     rows = []
     for row in reader:
-        rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}))
+        rows.append((reader.line_num, {k: unescape_cell((v or "").strip()) for k, v in row.items() if k is not None}))
     return list(reader.fieldnames or []), rows
 
 
