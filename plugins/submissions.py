@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
 from datasette import Response, hookimpl
@@ -43,6 +43,32 @@ MODERATORS_ONLY = "Only moderators can see submissions: sign in at /submissions/
 
 def config(datasette: Any) -> dict[str, Any]:
     return datasette.plugin_config(PLUGIN) or {}
+
+
+def enabled(datasette: Any) -> bool:
+    """Whether this copy of the site takes proposals: off on read-only replicas
+    (`lawrepo package --role reader` sets LAWREPO_SUBMISSIONS=off), where the
+    cache in front sends the forms to the one writer."""
+    if os.environ.get("LAWREPO_SUBMISSIONS", "").lower() in ("off", "0", "false", "no"):
+        return False
+    return bool(config(datasette).get("enabled", True))
+
+
+OFF = (
+    "This copy of the site is read-only and does not take proposals. "
+    "Open the form on the site's main address, or report the problem to the repository."
+)
+
+
+def when_enabled(view: Any) -> Any:
+    """The view, or a clear 404 page on a copy of the site that takes no proposals."""
+
+    async def guarded(datasette: Any, request: Any) -> Response:
+        if not enabled(datasette):
+            return await refuse(datasette, request, 404, OFF, json=(request.url_vars.get("ext") == ".json"))
+        return cast(Response, await view(datasette, request))
+
+    return guarded
 
 
 def db_path(datasette: Any) -> Path:
@@ -380,10 +406,10 @@ async def current(datasette: Any, sub: dict[str, Any]) -> dict[str, str] | None:
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     return [
-        (r"^/submit$", submit),
-        (r"^/submissions/(?P<id>[0-9a-f]{32})(?P<ext>\.json)?$", tracking),
-        (r"^/submissions/login$", login),
-        (r"^/submissions/logout$", logout),
-        (r"^/submissions/queue(?P<ext>\.json)?$", queue),
-        (r"^/submissions/review/(?P<id>[0-9a-f]{32})(?P<ext>\.json)?$", review),
+        (r"^/submit$", when_enabled(submit)),
+        (r"^/submissions/(?P<id>[0-9a-f]{32})(?P<ext>\.json)?$", when_enabled(tracking)),
+        (r"^/submissions/login$", when_enabled(login)),
+        (r"^/submissions/logout$", when_enabled(logout)),
+        (r"^/submissions/queue(?P<ext>\.json)?$", when_enabled(queue)),
+        (r"^/submissions/review/(?P<id>[0-9a-f]{32})(?P<ext>\.json)?$", when_enabled(review)),
     ]

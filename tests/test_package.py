@@ -107,6 +107,7 @@ def test_dockerfile_instructions(context: Path) -> None:
     assert steps[0] == ("FROM", "python:3.11-slim")
     env = dict(steps)["ENV"]
     assert "PYTHONPATH=/app" in env and "PORT=8001" in env
+    assert "LAWREPO_SUBMISSIONS=off" in env  # a replica takes no proposals: the writer does
     assert ("WORKDIR", "/app") in steps
     order = [
         steps.index(s)
@@ -330,6 +331,7 @@ def test_writer_dockerfile_keeps_proposals_on_a_volume_and_secrets_in_the_enviro
     assert 'lawrepo.role="writer"' in values["LABEL"]
     env = values["ENV"]
     assert f"LAWREPO_SUBMISSIONS_DB={package.SUBMISSIONS_DB}" in env and package.SUBMISSIONS_DB.startswith("/data/")
+    assert "LAWREPO_SUBMISSIONS=off" not in env
     assert "DATASETTE_SECRET" not in env and "LAWREPO_MODERATORS" not in env and "ARG" not in words
     assert ("VOLUME", '["/data"]') in steps
     user = values["USER"]

@@ -457,3 +457,25 @@ def test_proposals_are_checked_against_the_folder_serve_was_given(monkeypatch: p
     assert plugin.laws_dir(bare) == tmp_path / "other"
     configured = SimpleNamespace(plugin_config=lambda name: {"laws_dir": str(tmp_path / "configured")})
     assert plugin.laws_dir(configured) == tmp_path / "configured"
+
+
+# --- a read-only replica takes no proposals ---------------------------------------
+
+
+@pytest.mark.parametrize("how", ["config", "environment"])
+async def test_a_replica_without_forms_says_so_and_stores_nothing(
+    built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    if how == "config":
+        ds = make(built_db, tmp_path, enabled=False)
+    else:
+        monkeypatch.setenv("LAWREPO_SUBMISSIONS", "off")
+        ds = make(built_db, tmp_path)
+    page = await ds.client.get(f"/submit?kind=correction&law={PDPA}")
+    assert page.status_code == 404 and "does not take proposals" in page.text
+    assert 'href="http://127.0.0.1:8001/submit"' in page.text
+    posted = await ds.client.post("/submit", data={"kind": "law", "title": "x"})
+    assert posted.status_code == 404
+    queue = await ds.client.get("/submissions/queue.json")
+    assert queue.status_code == 404 and queue.json()["ok"] is False
+    assert not (tmp_path / "submissions.db").exists()

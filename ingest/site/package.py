@@ -142,7 +142,8 @@ def dockerfile(db_digest: str, role: str = "reader") -> str:
 # served read-only (immutable). Written by `lawrepo package`; build with
 #   docker build -t asean-ecommerce-law .
 # and run with e.g. docker run -p 8001:8001 asean-ecommerce-law ($PORT sets the port)."""
-        env = data = ""
+        env = " \\\n    LAWREPO_SUBMISSIONS=off"  # the forms run on the one writer
+        data = ""
     return f"""\
 {about}
 FROM {BASE_IMAGE}
