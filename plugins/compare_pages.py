@@ -23,7 +23,7 @@ from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 
 from ingest.common.csvtext import to_csv
-from ingest.site import compare, compare_html, country, page_cache, progress_chart
+from ingest.site import compare, compare_html, country, origin, page_cache, progress_chart
 
 DATABASE = "laws"
 EXT = r"(?P<ext>\.json|\.csv|\.svg)?"
@@ -179,12 +179,12 @@ async def codebook_view(datasette: Any, request: Any) -> Response:
 @hookimpl
 def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
     base = datasette.urls.path("").rstrip("/")
-    env.filters["answer_cell"] = lambda cell, show_basis=True, show_since=False: compare_html.answer_cell(
-        cell, base, show_basis, show_since
-    )
-    env.filters["area_rows"] = lambda data: compare_html.area_rows(data, base)
+    repo = origin.repository_url(datasette)
+    # one renderer for every answer on every page (ingest/records/answer_view.py)
+    env.filters["answer"] = lambda cell, country, indicator: compare_html.answer(cell, base, country, indicator, repo)
+    env.filters["area_rows"] = lambda data: compare_html.area_rows(data, base, repo)
     env.filters["overview_rows"] = lambda data: compare_html.overview_rows(data, base)
-    env.filters["side_by_side_rows"] = lambda data: compare_html.side_by_side_rows(data, base)
+    env.filters["side_by_side_rows"] = lambda data: compare_html.side_by_side_rows(data, base, repo)
 
 
 @hookimpl

@@ -220,8 +220,13 @@ async def test_country_profile(ds: Datasette) -> None:
     soup = await page(ds, "/country/TH")
     row = soup.find("tr", id="pdp-breach-deadline-hours")
     assert "Disputed:" in row.get_text() and fx.DISPUTE in row.get_text()
-    history = " ".join(soup.find("tr", id="pdp-comprehensive-law").find(class_="history").get_text().split())
-    assert "partial (28 May 2019 – 1 June 2022)" in history and "no (before – 28 May 2019)" in history
+    earlier = soup.find("tr", id="pdp-comprehensive-law").find("details", class_="earlier")
+    assert earlier.summary.get_text() == "Earlier answers (2)"
+    periods = [" ".join(v.get_text(" ", strip=True).split()) for v in earlier.select(".answer-view")]
+    assert periods[0].startswith("Partly PDPA, s 2 from 28 May 2019 until 1 June 2022")
+    assert periods[1].startswith("No until 28 May 2019")
+    current = soup.find("tr", id="pdp-comprehensive-law").find(class_="answer-view")
+    assert current.find_parent("details") is None and current.find(class_="since").get_text() == "since 1 June 2022"
     gaps = soup.find("h3", string=lambda s: s and s.startswith("Questions without a known answer"))
     assert gaps is not None
     timeline = [li.get_text(" ", strip=True) for li in soup.select("ol.timeline li")]
