@@ -1,5 +1,11 @@
 """CSV text the way every part of the repository writes it: RFC 4180 (comma,
-double quotes where needed), a header row, CRLF line ends."""
+double quotes where needed), a header row, CRLF line ends.
+
+Files a person downloads from the site to open in a spreadsheet start with a
+UTF-8 byte order mark (`for_spreadsheets`): without it Excel reads UTF-8 as
+the local code page and garbles Thai, Khmer, Lao, Burmese and Vietnamese
+titles; LibreOffice, Python (`utf-8-sig`) and pandas read the mark and drop
+it. The open exports (the Data Package) stay without it, as that standard asks."""
 
 from __future__ import annotations
 
@@ -27,6 +33,19 @@ def to_csv(
         out.writeheader()
         out.writerows(rows)
     return buf.getvalue()
+
+
+BOM = "\ufeff"
+
+
+def for_spreadsheets(text: str) -> str:
+    """CSV text as a spreadsheet download: with the UTF-8 byte order mark."""
+    return text if text.startswith(BOM) else BOM + text
+
+
+def attachment(filename: str) -> dict[str, str]:
+    """The headers that make a browser save CSV text as a file named `filename`."""
+    return {"content-disposition": f'attachment; filename="{filename}"'}
 
 
 def table_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

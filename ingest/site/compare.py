@@ -28,6 +28,10 @@ class BadRequest(ValueError):
     """A parameter a reader gave that cannot be used; the message says why."""
 
 
+class NotChosenYet(BadRequest):
+    """Nothing wrong was typed, only not enough chosen yet (a page shows its form, not an error)."""
+
+
 def parse_as_of(value: str | None) -> str | None:
     if value is None or value.strip() == "":
         return None
@@ -343,7 +347,9 @@ def parse_countries(conn: sqlite3.Connection, values: list[str]) -> list[str]:
     unknown = [c for c in codes if c not in known]
     if unknown:
         raise BadRequest(f"not a member state code: {', '.join(unknown)} (use {', '.join(sorted(known))})")
-    if not 2 <= len(codes) <= MAX_COUNTRIES:
+    if len(codes) < 2:
+        raise NotChosenYet(f"choose 2 to {MAX_COUNTRIES} member states to compare (given: {len(codes)})")
+    if len(codes) > MAX_COUNTRIES:
         raise BadRequest(f"choose 2 to {MAX_COUNTRIES} member states to compare (given: {len(codes)})")
     return codes
 
