@@ -15,7 +15,11 @@ LAW_COLUMNS = (
     ("Country code", "l.country"),
     ("Title", "l.title"),
     ("Short title", "l.short_title"),
-    ("Title in the official language", "l.local_title"),
+    (
+        "Titles in the official languages",
+        "(SELECT group_concat(x.title, ' / ') FROM"
+        " (SELECT t.title FROM law_titles t WHERE t.law_id = l.id ORDER BY t.position) x)",
+    ),
     ("Type of instrument", "it.label"),
     ("Number", "l.number"),
     ("Year", "l.year"),
