@@ -4,6 +4,7 @@
 - /compare/<area>              member states x the indicators of one area
 - /side-by-side?countries=TH,VN&area=<area>&as_of=…&diff=1
 - /country/<code>              a member state's laws, timeline, answers and gaps
+- /area/<code>                 every member state's laws in one area, and the statements where there is none
 - /progress                    member states with a law in force per year (also /progress.svg)
 - /codebook                    the indicators, their guidance and the codebook's changes
 
@@ -22,8 +23,8 @@ from urllib.parse import parse_qsl, urlencode
 from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 
-from ingest.common.csvtext import to_csv
-from ingest.site import compare, compare_html, country, page_cache, progress_chart
+from ingest.common.csvtext import attachment, for_spreadsheets, to_csv
+from ingest.site import area, compare, compare_html, country, origin, page_cache, progress_chart
 
 DATABASE = "laws"
 EXT = r"(?P<ext>\.json|\.csv|\.svg)?"
@@ -79,6 +80,11 @@ async def _render(
     error = None
     try:
         data = await db.execute_fn(load)
+    except compare.NotChosenYet as exc:
+        if fmt == "html":  # reached from a link: the form, with what to do, never an error
+            context = {"data": None, "error": None, "links": None, **(extra or {})}
+            return Response.html(await datasette.render_template(template, context, request=request))
+        error, data = str(exc), None
     except compare.BadRequest as exc:
         error, data = str(exc), None
     except LookupError as exc:
@@ -96,10 +102,11 @@ async def _render(
     if fmt == "json":
         return Response.json({"ok": True, **data})
     if fmt == "csv":
+        name = base.strip("/").replace("/", "-") + (f"-as-of-{data['as_of']}" if data.get("as_of") else "")
         return Response(
-            _csv(rows(data)),
+            for_spreadsheets(_csv(rows(data))),
             content_type="text/csv; charset=utf-8",
-            headers={"content-disposition": f'inline; filename="{base.strip("/").replace("/", "-")}.csv"'},
+            headers=attachment(f"{name}.csv"),
         )
     if fmt == "svg":
         return Response(progress_chart.render(data), content_type="image/svg+xml; charset=utf-8")
@@ -162,6 +169,15 @@ async def country_view(datasette: Any, request: Any) -> Response:
     return await _respond(datasette, request, "country.html", f"/country/{code}", load, country.country_rows)
 
 
+async def area_page_view(datasette: Any, request: Any) -> Response:
+    code = request.url_vars["area"]
+
+    def load(conn: Any) -> dict[str, Any]:
+        return area.area_page(conn, code)
+
+    return await _respond(datasette, request, "area.html", f"/area/{code}", load, area.area_rows)
+
+
 async def progress_view(datasette: Any, request: Any) -> Response:
     def load(conn: Any) -> dict[str, Any]:
         return country.progress(conn, today())
@@ -179,12 +195,12 @@ async def codebook_view(datasette: Any, request: Any) -> Response:
 @hookimpl
 def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
     base = datasette.urls.path("").rstrip("/")
-    env.filters["answer_cell"] = lambda cell, show_basis=True, show_since=False: compare_html.answer_cell(
-        cell, base, show_basis, show_since
-    )
-    env.filters["area_rows"] = lambda data: compare_html.area_rows(data, base)
+    repo = origin.repository_url(datasette)
+    # one renderer for every answer on every page (ingest/records/answer_view.py)
+    env.filters["answer"] = lambda cell, country, indicator: compare_html.answer(cell, base, country, indicator, repo)
+    env.filters["area_rows"] = lambda data: compare_html.area_rows(data, base, repo)
     env.filters["overview_rows"] = lambda data: compare_html.overview_rows(data, base)
-    env.filters["side_by_side_rows"] = lambda data: compare_html.side_by_side_rows(data, base)
+    env.filters["side_by_side_rows"] = lambda data: compare_html.side_by_side_rows(data, base, repo)
 
 
 @hookimpl
@@ -194,6 +210,7 @@ def register_routes() -> list[tuple[str, Any]]:
         (rf"^/compare/(?P<area>[a-z][a-z-]*[a-z]){EXT}$", area_view),
         (rf"^/side-by-side{EXT}$", side_by_side_view),
         (rf"^/country/(?P<code>[A-Za-z]{{2}}){EXT}$", country_view),
+        (rf"^/area/(?P<area>[a-z][a-z-]*[a-z]){EXT}$", area_page_view),
         (rf"^/progress{EXT}$", progress_view),
         (rf"^/codebook{EXT}$", codebook_view),
     ]

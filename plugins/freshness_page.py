@@ -16,7 +16,7 @@ from typing import Any
 from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 
-from ingest.common.csvtext import to_csv
+from ingest.common.csvtext import attachment, for_spreadsheets, to_csv
 from ingest.site import freshness, page_cache
 
 DATABASE = "laws"
@@ -43,9 +43,9 @@ async def freshness_view(datasette: Any, request: Any) -> Response:
             return Response.json({"ok": True, **data})
         if fmt == "csv":
             return Response(
-                _csv(freshness.cell_rows(data)),
+                for_spreadsheets(_csv(freshness.cell_rows(data))),
                 content_type="text/csv; charset=utf-8",
-                headers={"content-disposition": 'inline; filename="freshness.csv"'},
+                headers=attachment("freshness.csv"),
             )
         base = datasette.urls.path("/freshness")
         links = {"json": f"{base}.json", "csv": f"{base}.csv", "html": base}

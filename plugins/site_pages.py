@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from ingest.common.dates import display
 from ingest.site import origin
 
-LAW_ID_COLUMNS = {"law_id", "target_id"}
+LAW_ID_COLUMNS = {"law_id", "target_id", "Law id"}
 LAW_VIEWS = {"law_relations", "country_area_status"}
 
 

@@ -87,7 +87,7 @@ async def test_vn_2005_law_is_replaced_on_2025(ds: Datasette) -> None:
     vn = next(c for c in data["countries"] if c["code"] == "VN")
     assert vn["cells"]["e-transactions"]["law_id"] == VN_2023
     assert vn["cells"]["e-transactions"]["since"] == "2024-07-01"
-    rows = list(csv.DictReader(io.StringIO((await get(ds, "/compare.csv?as_of=2020-01-01")).text)))
+    rows = list(csv.DictReader(io.StringIO((await get(ds, "/compare.csv?as_of=2020-01-01")).content.decode("utf-8-sig"))))
     assert len(rows) == 11 * 6
     assert {"country": "VN", "area": "e-transactions", "law_id": VN_2005}.items() <= next(
         r for r in rows if r["country"] == "VN" and r["area"] == "e-transactions"
@@ -148,8 +148,10 @@ async def test_answer_with_unknown_start_holds_only_from_today(ds: Datasette) ->
 
 async def test_area_matrix_csv(ds: Datasette) -> None:
     response = await get(ds, "/compare/data-protection.csv")
-    assert response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"] == 'attachment; filename="compare-data-protection.csv"'
+    assert response.content.startswith(b"\xef\xbb\xbf")  # the byte order mark spreadsheets need
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 11 * 12
     th = next(r for r in rows if r["country"] == "TH" and r["indicator"] == "pdp-breach-deadline-hours")
     assert th["value"] == "72" and th["review_status"] == "disputed" and th["dispute"] == fx.DISPUTE
@@ -195,7 +197,6 @@ async def test_side_by_side_as_of_and_all_areas(ds: Datasette) -> None:
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("c=TH", "choose 2 to 4 member states"),
         ("c=TH&c=PH&c=VN&c=SG&c=MY", "choose 2 to 4 member states"),
         ("c=TH&c=XX", "not a member state code: XX"),
     ],
@@ -206,11 +207,21 @@ async def test_side_by_side_bad_choice(ds: Datasette, query: str, message: str) 
     assert message in (await get(ds, f"/side-by-side.json?{query}", status=400)).json()["error"]
 
 
-async def test_side_by_side_without_choice_shows_the_form(ds: Datasette) -> None:
-    response = await ds.client.get("/side-by-side")
-    assert response.status_code == 400
+@pytest.mark.parametrize(
+    "query, advice", [("", "Choose two to four member states"), ("?c=TH&area=platforms", "Thailand is chosen")]
+)
+async def test_side_by_side_without_enough_choice_shows_the_form(ds: Datasette, query: str, advice: str) -> None:
+    response = await ds.client.get(f"/side-by-side{query}")
+    assert response.status_code == 200  # reached from a link: never an error on arrival
     soup = BeautifulSoup(response.text, "html.parser")
     assert len(soup.select("form.pick input[name=c]")) == 11
+    assert soup.find(class_="error") is None and advice in soup.find(class_="next-step").get_text()
+    if "TH" in query:
+        assert soup.select_one("form.pick input[value=TH]").has_attr("checked")
+        assert soup.select_one("form.pick option[value=platforms]").has_attr("selected")
+    # the API still says what is missing
+    api = await ds.client.get(f"/side-by-side.json{query}")
+    assert api.status_code == 400 and "choose 2 to 4 member states" in api.json()["error"]
 
 
 # --- country profile, progress, codebook ---------------------------------------------
@@ -220,8 +231,13 @@ async def test_country_profile(ds: Datasette) -> None:
     soup = await page(ds, "/country/TH")
     row = soup.find("tr", id="pdp-breach-deadline-hours")
     assert "Disputed:" in row.get_text() and fx.DISPUTE in row.get_text()
-    history = " ".join(soup.find("tr", id="pdp-comprehensive-law").find(class_="history").get_text().split())
-    assert "partial (28 May 2019 – 1 June 2022)" in history and "no (before – 28 May 2019)" in history
+    earlier = soup.find("tr", id="pdp-comprehensive-law").find("details", class_="earlier")
+    assert earlier.summary.get_text() == "Earlier answers (2)"
+    periods = [" ".join(v.get_text(" ", strip=True).split()) for v in earlier.select(".answer-view")]
+    assert periods[0].startswith("Partly PDPA, s 2 from 28 May 2019 until 1 June 2022")
+    assert periods[1].startswith("No until 28 May 2019")
+    current = soup.find("tr", id="pdp-comprehensive-law").find(class_="answer-view")
+    assert current.find_parent("details") is None and current.find(class_="since").get_text() == "since 1 June 2022"
     gaps = soup.find("h3", string=lambda s: s and s.startswith("Questions without a known answer"))
     assert gaps is not None
     timeline = [li.get_text(" ", strip=True) for li in soup.select("ol.timeline li")]
@@ -271,7 +287,7 @@ async def test_progress_counts_and_chart(ds: Datasette, compare_db: Path) -> Non
     assert len(first) == len(years)
     svg_response = await get(ds, "/progress.svg")
     assert svg_response.headers["content-type"].startswith("image/svg+xml")
-    rows = list(csv.DictReader(io.StringIO((await get(ds, "/progress.csv")).text)))
+    rows = list(csv.DictReader(io.StringIO((await get(ds, "/progress.csv")).content.decode("utf-8-sig"))))
     assert len(rows) == 6 * len(years)
 
 
@@ -283,7 +299,7 @@ async def test_codebook_page(ds: Datasette) -> None:
     data = (await get(ds, "/codebook.json")).json()
     assert data["codebook"]["version"] == "1.0.0"
     assert {i["answer_type"] for i in data["indicators"]} == {"ternary", "number", "choice"}
-    rows = list(csv.DictReader(io.StringIO((await get(ds, "/codebook.csv")).text)))
+    rows = list(csv.DictReader(io.StringIO((await get(ds, "/codebook.csv")).content.decode("utf-8-sig"))))
     assert next(r for r in rows if r["id"] == "es-model")["options"] == "minimalist; two-tier; prescriptive"
 
 

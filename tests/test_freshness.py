@@ -400,7 +400,8 @@ async def test_page_json_and_csv(ds: Any, report: dict[str, Any]) -> None:
     assert data["totals"] == report["totals"]
     response = await get(ds, "/freshness.csv")
     assert response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert response.headers["content-disposition"] == 'attachment; filename="freshness.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [(r["country"], r["area"], r["band"]) for r in rows] == [
         ("SG", a, report["countries"][0]["cells"][a]["band"])
         for a in ("e-transactions", "e-signatures", "data-protection", "consumer-protection", "platforms", "cybersecurity")

@@ -226,16 +226,16 @@ async def test_stored_queries_have_titles_and_descriptions(ds: Datasette) -> Non
 
 async def test_laws_in_force(ds: Datasette, built_db: Path) -> None:
     found = await rows(ds, "/laws/laws_in_force.json?country=TH")
-    ids = {r["law_id"] for r in found}
+    ids = {r["Law id"] for r in found}
     assert PDPA in ids
-    assert {r["status"] for r in found} <= {"in-force", "partly-in-force"}
+    assert {r["Status"] for r in found} <= {"In force", "Partly in force"}
     expected = {
         r["id"]
         for r in db_rows(built_db, "select id from laws where country = 'TH' and status in ('in-force', 'partly-in-force')")
     }
     assert ids == expected
-    assert {r["law_id"] for r in await rows(ds, "/laws/laws_in_force.json?country=th")} == ids
-    vn = {r["law_id"] for r in await rows(ds, "/laws/laws_in_force.json?country=VN")}
+    assert {r["Law id"] for r in await rows(ds, "/laws/laws_in_force.json?country=th")} == ids
+    vn = {r["Law id"] for r in await rows(ds, "/laws/laws_in_force.json?country=VN")}
     assert VN_ETA_2023 in vn and VN_ETA_2005 not in vn  # superseded
 
 
@@ -259,14 +259,14 @@ async def test_country_area_matrix(ds: Datasette) -> None:
 
 async def test_laws_by_area(ds: Datasette, built_db: Path) -> None:
     found = await rows(ds, "/laws/laws_by_area.json?area=data-protection")
-    ids = {r["law_id"] for r in found}
+    ids = {r["Law id"] for r in found}
     assert PDPA in ids
     expected = {r["law_id"] for r in db_rows(built_db, "select law_id from law_areas where area = 'data-protection'")}
     assert ids == expected
-    assert all(r["status"] for r in found)
-    assert len({r["country"] for r in found}) > 5
-    pdpa = next(r for r in found if r["law_id"] == PDPA)
-    assert pdpa["principal"] == 1 and pdpa["country"] == "Thailand" and pdpa["status"] == "in-force"
+    assert all(r["Status"] for r in found)
+    assert len({r["Member state"] for r in found}) > 5
+    pdpa = next(r for r in found if r["Law id"] == PDPA)
+    assert pdpa["Principal area of the law"] == "yes" and pdpa["Member state"] == "Thailand" and pdpa["Status"] == "In force"
 
 
 async def test_recent_changes(ds: Datasette, built_db: Path) -> None:
@@ -344,7 +344,7 @@ async def test_law_page_reads_like_a_reference_entry(ds: Datasette, built_db: Pa
     thai = page.find(attrs={"lang": "th"})
     assert thai is not None and thai.get_text() == law["local_title"]
     assert page.find("a", href="/country/TH").get_text(strip=True) == "Thailand"
-    assert page.find("a", href="/laws/laws_by_area?area=data-protection")
+    assert page.find("a", href="/area/data-protection")
     for source in db_rows(built_db, "select citation from sources where law_id = ?", (PDPA,)):
         assert source["citation"] in text
     summary = page.find(id="summary").find_next("div", class_="markdown")
@@ -403,12 +403,12 @@ async def test_home_page(ds: Datasette, built_db: Path) -> None:
     search = page.find("form", action="/search")
     assert search.find("input", attrs={"name": "q"})
     for href in [
-        "/laws/laws.csv?_stream=on&_size=max",
+        "/download/laws.csv",
         "/laws/laws.json?_size=max",
-        "/laws/country_area_matrix.csv",
+        "/download/matrix.csv",
         "/laws/country_area_matrix.json?_shape=array",
         "/laws.db",
-        "/laws/laws_by_area?area=platforms",
+        "/area/platforms",
         "/laws/country_area_matrix",
     ]:
         assert page.find("a", href=href), href

@@ -237,7 +237,7 @@ async def test_the_law_page_says_which_source_supports_each_fact(tmp_path: Path)
 def test_side_by_side_cells_show_the_quotes_of_their_legal_bases() -> None:
     from bs4 import BeautifulSoup
 
-    from ingest.site.compare_html import answer_cell
+    from ingest.records import answer_view
 
     basis = {
         "law_id": "sg-example-act-2010",
@@ -249,11 +249,12 @@ def test_side_by_side_cells_show_the_quotes_of_their_legal_bases() -> None:
         "quote_url": f"{SSO}?ProvIds=pr6-",
     }
     cell = {"value": "yes", "label": "Yes", "class": "yes", "flags": [], "basis": [basis, {**basis, "quote": None}]}
-    html = BeautifulSoup(str(answer_cell(cell, "", show_quotes=True)), "html.parser")
+    shown = answer_view.render(cell, "", country="SG", indicator="et-legal-recognition")
+    html = BeautifulSoup(str(shown + answer_view.quotes(cell)), "html.parser")
     quotes = html.select(".quote q")
     assert [q.get_text() for q in quotes] == ["<b>Records</b> keep effect"] and quotes[0]["lang"] == "en"
     assert html.select_one(".quote-source")["href"] == f"{SSO}?ProvIds=pr6-" and not html.find("b")
-    assert not BeautifulSoup(str(answer_cell(cell, "")), "html.parser").select(".quote")
+    assert not BeautifulSoup(str(shown), "html.parser").select(".quote")  # the answer itself reads the same everywhere
 
 
 def test_answers_earn_their_level_and_stats_print_the_shares(tmp_path: Path) -> None:

@@ -8,6 +8,12 @@ a leading apostrophe, which spreadsheets show as text. The change is
 idempotent (an escaped cell begins with the apostrophe, so it is not escaped
 again) and `unescape_cell` reverses it when our own sheets are read back. JSON
 outputs keep values exact; only CSV is escaped.
+
+Files a person downloads from the site to open in a spreadsheet start with a
+UTF-8 byte order mark (`for_spreadsheets`): without it Excel reads UTF-8 as
+the local code page and garbles Thai, Khmer, Lao, Burmese and Vietnamese
+titles; LibreOffice, Python (`utf-8-sig`) and pandas read the mark and drop
+it. The open exports (the Data Package) stay without it, as that standard asks.
 """
 
 from __future__ import annotations
@@ -67,6 +73,19 @@ def to_csv(
         out.writerow({n: safe_cell(n) for n in names})
         out.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
     return buf.getvalue()
+
+
+BOM = "\ufeff"
+
+
+def for_spreadsheets(text: str) -> str:
+    """CSV text as a spreadsheet download: with the UTF-8 byte order mark."""
+    return text if text.startswith(BOM) else BOM + text
+
+
+def attachment(filename: str) -> dict[str, str]:
+    """The headers that make a browser save CSV text as a file named `filename`."""
+    return {"content-disposition": f'attachment; filename="{filename}"'}
 
 
 def table_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

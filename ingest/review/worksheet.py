@@ -9,13 +9,15 @@ on left for the meeting.
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ingest.common.csvtext import table_csv
+from ingest.records import answer_view
 
 INFO_COLUMNS = [
     "country",
@@ -42,6 +44,7 @@ class Sheet:
     rows: list[dict[str, Any]]
     codebook: str
     vocab: dict[str, list[tuple[str, str]]]
+    cells: dict[str, dict[str, Any]] = field(default_factory=dict)  # indicator -> the answer described for reading
 
 
 def _dicts(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[dict[str, Any]]:
@@ -94,7 +97,42 @@ def load(conn: sqlite3.Connection, code: str, areas: list[str] | None = None) ->
         name: [tuple(x) for x in conn.execute(f"SELECT code, label FROM {name} ORDER BY position")]
         for name in ("assessments", "responses")
     }
-    return Sheet(country, all_areas, laws, rows, f"{book[0]} of {book[1]}" if book else "", vocab)
+    sheet = Sheet(country, all_areas, laws, rows, f"{book[0]} of {book[1]}" if book else "", vocab)
+    sheet.cells = _cells(conn, country["code"], [r["indicator"] for r in rows])
+    return sheet
+
+
+def _cells(conn: sqlite3.Connection, code: str, wanted: list[str]) -> dict[str, dict[str, Any]]:
+    """The current answers described as every page shows them (ingest.records.answer_view)."""
+    words = {
+        key: dict(conn.execute(f"SELECT code, label FROM {table}"))
+        for key, table in (
+            ("values", "answer_values"),
+            ("verification", "verification_statuses"),
+            ("evidence", "evidence_levels"),
+            ("review", "review_statuses"),
+        )
+    }
+    options: dict[str, list[dict[str, Any]]] = {}
+    for o in _dicts(conn, "SELECT indicator, code, label FROM indicator_options ORDER BY indicator, position"):
+        options.setdefault(o.pop("indicator"), []).append(o)
+    out = {}
+    sql = "SELECT i.id, i.question, i.unit, u.label AS unit_label FROM indicators i LEFT JOIN units u ON u.code = i.unit"
+    for ind in _dicts(conn, sql):
+        if ind["id"] not in wanted:
+            continue
+        found = _dicts(conn, "SELECT * FROM answers WHERE country = ? AND indicator = ? AND period = 0", (code, ind["id"]))
+        answer = found[0] if found else None
+        if answer is not None:
+            answer["basis"] = _dicts(
+                conn,
+                "SELECT law_id, provision, provision_position, law_title FROM answer_basis "
+                "WHERE country = ? AND indicator = ? AND period = 0 ORDER BY position",
+                (code, ind["id"]),
+            )
+        out[ind["id"]] = answer_view.describe(answer, {**ind, "options": options.get(ind["id"], [])}, words)
+        out[ind["id"]]["question"] = ind["question"]
+    return out
 
 
 def open_questions(row: dict[str, Any]) -> list[str]:
@@ -201,12 +239,20 @@ _ENV = Environment(
 
 
 def to_html(sheet: Sheet) -> str:
-    """The worksheet as one HTML page that prints on A4 (templates/worksheet.html)."""
+    """The worksheet as one HTML page that prints on A4 (templates/worksheet.html). Each answer is shown
+    as the site shows it; its links start with LAWREPO_BASE_URL (the site's address) when that is set."""
+    base = os.environ.get("LAWREPO_BASE_URL", "").rstrip("/")
+    code = sheet.country["code"]
+
+    def shown(r: dict[str, Any]) -> Any:
+        cell = sheet.cells[r["indicator"]]
+        return answer_view.render(cell, base, country=code, indicator=r["indicator"], question=cell["question"])
+
     areas = [
         (
             a,
             [x for x in sheet.laws if x["area"] == a["code"]],
-            [dict(r, answer=_answer(r)) for r in sheet.rows if r["area"] == a["code"]],
+            [dict(r, answer=shown(r)) for r in sheet.rows if r["area"] == a["code"]],
         )
         for a in sheet.areas
     ]

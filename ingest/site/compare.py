@@ -18,12 +18,18 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
+from ingest.records import answer_view
+
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_COUNTRIES = 4
 
 
 class BadRequest(ValueError):
     """A parameter a reader gave that cannot be used; the message says why."""
+
+
+class NotChosenYet(BadRequest):
+    """Nothing wrong was typed, only not enough chosen yet (a page shows its form, not an error)."""
 
 
 def parse_as_of(value: str | None) -> str | None:
@@ -262,29 +268,18 @@ def answers(
     return found
 
 
-def answer_cell(answer: dict[str, Any] | None, value_labels: dict[str, str], ind: dict[str, Any]) -> dict[str, Any]:
-    if answer is None:
-        return {"value": None, "label": "No answer recorded", "class": "none"}
-    value = answer["value"]
-    options = {o["code"]: o["label"] for o in ind["options"]}
-    if answer["number"] is not None:
-        unit = answer["currency"] if ind["unit"] == "money" else ind["unit_label"]
-        label, css = f"{_number(answer['number'])} {unit}", "number"
-    elif value in options:
-        label = options[value]
-        css = f"option-{[o['code'] for o in ind['options']].index(value)}"
-    else:
-        label, css = value_labels.get(value, value), value
-    flags = []
-    if answer["review_status"] in ("disputed", "peer-reviewed", "internally-reviewed"):
-        flags.append(answer["review_status"])
-    if answer["verification"] == "unverified":
-        flags.append("unverified")
-    return {**answer, "label": label, "class": css, "flags": flags}
+def vocab(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
+    """The labels an answer is read with (ingest.records.answer_view.describe)."""
+    return {
+        "values": labels(conn, "answer_values"),
+        "verification": labels(conn, "verification_statuses"),
+        "evidence": labels(conn, "evidence_levels"),
+        "review": labels(conn, "review_statuses"),
+    }
 
 
-def _number(n: float) -> str:
-    return f"{int(n):,}" if float(n).is_integer() else f"{n:,}"
+def answer_cell(answer: dict[str, Any] | None, words: answer_view.Vocab, ind: dict[str, Any]) -> dict[str, Any]:
+    return answer_view.describe(answer, ind, words)
 
 
 def area_matrix(conn: sqlite3.Connection, area: str, as_of: str | None, today: dt.date) -> dict[str, Any]:
@@ -292,7 +287,7 @@ def area_matrix(conn: sqlite3.Connection, area: str, as_of: str | None, today: d
     if not area_row:
         raise LookupError(area)
     inds = indicators(conn, area)
-    value_labels = labels(conn, "answer_values")
+    words = vocab(conn)
     found = answers(conn, area=area, as_of=as_of, today=today)
     out = []
     for c in countries(conn):
@@ -300,7 +295,7 @@ def area_matrix(conn: sqlite3.Connection, area: str, as_of: str | None, today: d
             {
                 "code": c["code"],
                 "name": c["name"],
-                "cells": {i["id"]: answer_cell(found.get((c["code"], i["id"])), value_labels, i) for i in inds},
+                "cells": {i["id"]: answer_cell(found.get((c["code"], i["id"])), words, i) for i in inds},
             }
         )
     return {
@@ -352,7 +347,9 @@ def parse_countries(conn: sqlite3.Connection, values: list[str]) -> list[str]:
     unknown = [c for c in codes if c not in known]
     if unknown:
         raise BadRequest(f"not a member state code: {', '.join(unknown)} (use {', '.join(sorted(known))})")
-    if not 2 <= len(codes) <= MAX_COUNTRIES:
+    if len(codes) < 2:
+        raise NotChosenYet(f"choose 2 to {MAX_COUNTRIES} member states to compare (given: {len(codes)})")
+    if len(codes) > MAX_COUNTRIES:
         raise BadRequest(f"choose 2 to {MAX_COUNTRIES} member states to compare (given: {len(codes)})")
     return codes
 
@@ -369,12 +366,12 @@ def side_by_side(
     if area and not conn.execute("SELECT 1 FROM areas WHERE code = ?", (area,)).fetchone():
         raise LookupError(area)
     inds = indicators(conn, area)
-    value_labels = labels(conn, "answer_values")
+    words = vocab(conn)
     found = answers(conn, area=area, countries_in=codes, as_of=as_of, today=today)
     area_labels = labels(conn, "areas")
     rows = []
     for ind in inds:
-        cells = [answer_cell(found.get((c, ind["id"])), value_labels, ind) for c in codes]
+        cells = [answer_cell(found.get((c, ind["id"])), words, ind) for c in codes]
         values = {(x.get("value"), x.get("currency")) for x in cells}
         differs = len(values) > 1
         if differences_only and not differs:

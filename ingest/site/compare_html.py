@@ -6,74 +6,19 @@ templates call these through the filters the site plugin registers."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
-from html import escape as _html_escape
 from typing import Any
 
 from markupsafe import Markup
 
-from ingest.common.dates import display
+from ingest.records import answer_view
+from ingest.records.answer_view import escape
 
 
-@lru_cache(maxsize=65536)
-def escape(value: Any) -> str:
-    """HTML-escaped text; the same labels, codes and titles recur in every row."""
-    return _html_escape(str(value), quote=True)
-
-
-def _date(value: str) -> str:
-    text = display(value)
-    if text is None:
-        return str(escape(value))
-    return f'<time datetime="{escape(value)}">{text}</time>'
-
-
-def answer_cell(
-    cell: dict[str, Any], base: str, show_basis: bool = True, show_since: bool = False, show_quotes: bool = False
-) -> Markup:
-    """The value chip, its flags, its legal basis (linked to the provision on
-    the law page), if asked the date since which it holds, and the quotes of
-    the operative words with a link to the text quoted."""
-    out = [f'<span class="answer answer-{escape(cell["class"])}">{escape(cell["label"])}</span>']
-    for flag in cell.get("flags") or ():
-        if flag == "disputed":
-            title = escape("Disputed: " + (cell.get("dispute") or ""))
-            out.append(f' <span class="flag flag-disputed" title="{title}">disputed</span>')
-        else:  # the legend under each table says what the mark means
-            out.append(f' <span class="flag flag-{flag}">{flag}</span>')
-    basis = cell.get("basis") if show_basis else None
-    if basis:
-        links = []
-        for b in basis:
-            anchor = f"#provision-{b['provision_position']}" if b["provision_position"] is not None else ""
-            text = b["law_title"] + (f", {b['provision']}" if b["provision"] else "")
-            links.append(f'<a href="{base}/law/{escape(b["law_id"])}{anchor}">{escape(text)}</a>')
-        out.append(f'<span class="basis">{"; ".join(links)}</span>')
-        if show_quotes:
-            out.extend(_quote(b) for b in basis if b.get("quote"))
-    if show_since and cell.get("value") is not None:
-        if cell.get("since"):
-            since = f"since {_date(cell['since'])}"
-        elif cell.get("starts") and cell["starts"] != "0000-01-01":
-            since = f"since {_date(cell['starts'])}"
-        else:
-            since = "since: not recorded"
-        out.append(f'<span class="since">{since}</span>')
-    return Markup("".join(out))
-
-
-def question_link(base: str, country: str, indicator: str) -> str:
-    """The link from an answer to the form that questions it (/submit)."""
-    href = f"{base}/submit?country={escape(country)}&amp;indicator={escape(indicator)}"
-    label = "Question this answer"
-    return f' <a class="question-answer" href="{href}" rel="nofollow" title="{label}" aria-label="{label}">?</a>'
-
-
-def _quote(b: dict[str, Any]) -> str:
-    """A basis's quote, in its language, with the address of the text it is from."""
-    lang = f' lang="{escape(b["quote_lang"])}"' if b.get("quote_lang") else ""
-    source = f' <a class="quote-source" href="{escape(b["quote_url"])}" rel="noopener">text</a>' if b.get("quote_url") else ""
-    return f'<span class="quote"><q{lang}>{escape(b["quote"])}</q>{source}</span>'
+def answer(cell: dict[str, Any], base: str, country: str, indicator: dict[str, Any], repository_url: str | None) -> Markup:
+    """An answer as every page shows it (ingest.records.answer_view.render)."""
+    return answer_view.render(
+        cell, base, country=country, indicator=indicator["id"], question=indicator["question"], repository_url=repository_url
+    )
 
 
 def _matrix_rows(
@@ -92,9 +37,10 @@ def _matrix_rows(
     return Markup("\n".join(rows))
 
 
-def area_rows(data: dict[str, Any], base: str) -> Markup:
+def area_rows(data: dict[str, Any], base: str, repository_url: str | None = None) -> Markup:
     """The body rows of the area matrix."""
     area = escape(data["area"]["code"])
+    inds = {i["id"]: i for i in data["indicators"]}
 
     def head(c: dict[str, Any], code: str) -> str:
         return f'<a href="{base}/country/{code}#answers-{area}">{escape(c["name"])}</a>'
@@ -105,7 +51,7 @@ def area_rows(data: dict[str, Any], base: str) -> Markup:
         return (
             f'<td class="answer-cell value-{escape(cell["class"])}{flags}" data-country="{code}" '
             f'data-indicator="{escape(ind_id)}" data-value="{value}">'
-            f"{answer_cell(cell, base)}{question_link(base, code, ind_id)}</td>"
+            f"{answer(cell, base, code, inds[ind_id], repository_url)}</td>"
         )
 
     return _matrix_rows(data, [i["id"] for i in data["indicators"]], head, cell)
@@ -141,7 +87,7 @@ def overview_rows(data: dict[str, Any], base: str) -> Markup:
     return _matrix_rows(data, [a["code"] for a in data["areas"]], head, cell)
 
 
-def side_by_side_rows(data: dict[str, Any], base: str) -> Markup:
+def side_by_side_rows(data: dict[str, Any], base: str, repository_url: str | None = None) -> Markup:
     """The body rows of the side-by-side table: a group heading per area when
     all areas are shown, then a row per indicator, marked when the answers differ."""
     rows = []
@@ -162,9 +108,9 @@ def side_by_side_rows(data: dict[str, Any], base: str) -> Markup:
             note = f'<span class="cell-note">{escape(cell["note"])}</span>' if cell.get("note") else ""
             if cell.get("dispute"):
                 note += f'<span class="cell-note dispute">Disputed: {escape(cell["dispute"])}</span>'
-            value = answer_cell(cell, base, show_since=True, show_quotes=True)
-            ask = question_link(base, country["code"], ind["id"])
-            parts.append(f'<td class="value-{escape(cell["class"])}">{value}{note}{ask}</td>')
+            value = answer(cell, base, country["code"], ind, repository_url) + answer_view.quotes(cell)
+            name = escape(country["name"])
+            parts.append(f'<td class="value-{escape(cell["class"])}" data-country-name="{name}">{value}{note}</td>')
         parts.append("</tr>")
         rows.append("".join(parts))
     return Markup("\n".join(rows))

@@ -11,7 +11,8 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
-from ingest.site.compare import answer_cell, answer_row, answers, areas, indicators, labels, query_rows
+from ingest.site import answer_periods
+from ingest.site.compare import answer_cell, answer_row, answers, areas, indicators, labels, query_rows, vocab
 
 # --------------------------------------------------------------------------
 # Country profile
@@ -50,22 +51,18 @@ def country_profile(conn: sqlite3.Connection, code: str, today: dt.date) -> dict
             }
         )
     inds = indicators(conn)
-    value_labels = labels(conn, "answer_values")
+    words = vocab(conn)
     current = answers(conn, countries_in=[code], today=today)
-    history = query_rows(
-        conn,
-        """SELECT indicator, period, value, currency, since, until FROM answers
-                             WHERE country = ? AND period > 0 ORDER BY indicator, period""",
-        (code,),
-    )
     past: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for h in history:
-        past[h.pop("indicator")].append(h)
+    for h in answer_periods.periods(conn, country=code):
+        if h["period"] > 0:
+            h.pop("indicator_row")
+            past[h["indicator"]].append(h)
     answer_groups: list[dict[str, Any]] = []
     for a in areas(conn, with_indicators=True):
         items: list[dict[str, Any]] = []
         for ind in (i for i in inds if i["area"] == a["code"]):
-            cell = answer_cell(current.get((code, ind["id"])), value_labels, ind)
+            cell = answer_cell(current.get((code, ind["id"])), words, ind)
             items.append({"indicator": ind, "answer": cell, "history": past.get(ind["id"], [])})
         answer_groups.append({"area": a, "entries": items})
     gaps: dict[str, list[dict[str, Any]]] = {
