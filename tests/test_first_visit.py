@@ -241,16 +241,17 @@ async def test_law_page_lists_each_answer_once_current_first(ds: Datasette) -> N
 
 async def test_last_verified_only_for_a_checked_record(configured: Datasette, compare_db: Path) -> None:
     conn = sqlite3.connect(compare_db)
-    unverified = await soup(configured, f"/law/{fx.PDPA}")
+    (unverified_id,) = conn.execute("select id from laws where verification = 'unverified' order by id limit 1").fetchone()
+    unverified = await soup(configured, f"/law/{unverified_id}")
     assert unverified.find("dt", string="Last verified") is None
     assert "nobody has checked this record against the official text" in unverified.get_text(" ", strip=True)
     checked = conn.execute(
-        "select id, last_verified from laws where verification != 'unverified' and last_verified is not null"
+        "select id, last_verified from laws where verification != 'unverified' and last_verified is not null order by id"
     ).fetchone()
-    if checked:
-        page = await soup(configured, f"/law/{checked[0]}")
-        dd = page.find("dt", string="Last verified").find_next_sibling("dd")
-        assert "against" in dd.get_text() and "Checked by" in dd.get_text()
+    assert checked is not None
+    page = await soup(configured, f"/law/{checked[0]}")
+    dd = page.find("dt", string="Last verified").find_next_sibling("dd")
+    assert "against" in dd.get_text() and "Checked by" in dd.get_text()
 
 
 async def test_printable_pages_state_date_address_and_data_version(configured: Datasette) -> None:
