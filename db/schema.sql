@@ -112,6 +112,18 @@ CREATE TABLE law_titles (
   PRIMARY KEY (law_id, position)
 );
 
+-- Every way a law is cited or a member state named (ingest/build/aliases.py), for search.
+CREATE TABLE aliases (
+  law_id TEXT REFERENCES laws(id),  -- the law; NULL for a name of the member state itself
+  country TEXT NOT NULL REFERENCES countries(code),
+  alias TEXT NOT NULL,              -- as written: 'UU 27/2022', 'RA 10173', 'Nghị định 13/2023/ND-CP', 'Burma'
+  key TEXT NOT NULL,                -- ingest.common.text.search_key(alias): what a search is compared with
+  form TEXT NOT NULL,               -- number, citation, year (a Thai B.E. year) or name (of a member state)
+  rank INTEGER NOT NULL             -- search order of the form: 0 number, 1 citation, 2 year, 3 name
+);
+CREATE INDEX aliases_key ON aliases(key);
+CREATE INDEX aliases_law ON aliases(law_id);
+
 -- Relations as stated in records, each also stored in its inverse direction.
 CREATE TABLE relations (
   law_id TEXT NOT NULL REFERENCES laws(id),

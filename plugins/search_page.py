@@ -8,18 +8,30 @@ Looks in three full-text indexes and merges the hits per law:
   written without spaces (Thai, Khmer, Lao, Burmese); three characters or more;
 - `provisions_fts`: provision references, headings and summaries.
 
+Before them, the `aliases` table (built by ingest/build/aliases.py): a search
+that is, once spaces, punctuation, diacritics and "No."/"of"/"Tahun" are set
+aside (ingest.common.text.search_key), one of the ways a law is cited ("UU
+27/2022", "RA 10173", "Nghị định 13/2023/NĐ-CP", "PDPA 2012", "2562") puts
+that law first, an exact number before a short title before a Thai year; a
+search that names a member state ("Vietnam", "Burma", "VNM", "ประเทศไทย")
+links its page and lists its laws. Digits of Thai, Lao, Khmer and Burmese are
+read as the digits they are. A search that finds nothing suggests the nearest
+titles (ingest/site/suggest.py).
+
 Works without JavaScript; `?q=...&_format=json` gives the same results as JSON.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Any
 
 from datasette import Response, hookimpl
 from datasette.utils import escape_fts
 
-from ingest.common.text import fold
+from ingest.common.text import fold, search_key
+from ingest.site.suggest import nearest
 
 DATABASE = "laws"
 LIMIT = 100
@@ -41,6 +53,21 @@ select p.law_id as id, p.ref, p.heading
 from provisions_fts join provisions p on p.rowid = provisions_fts.rowid
 where provisions_fts match :q order by bm25(provisions_fts) limit :limit
 """
+ALIAS_SQL = """
+select law_id, country, alias, form from aliases where key = :key order by rank, law_id
+"""
+COUNTRY_LAWS_SQL = """
+select l.id from laws l
+where l.country = :country order by l.status in ('in-force', 'partly-in-force') desc, l.year desc, l.title
+"""
+COUNTRIES_SQL = "select code, name from countries where code in (select value from json_each(:codes)) order by name"
+SUGGEST_SQL = """
+select l.id, l.title, l.short_title, l.number, l.country, c.name as country_name, l.year,
+       json_group_array(a.alias) as aliases,
+       (select json_group_array(t.title) from law_titles t where t.law_id = l.id) as local_titles
+from laws l join countries c on c.code = l.country left join aliases a on a.law_id = l.id
+group by l.id
+"""
 LAWS_BY_ID = """
 select l.id, l.title, l.short_title, l.number, l.country, c.name as country_name, l.year, l.status,
        s.label as status_label
@@ -54,12 +81,51 @@ def phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def ascii_digits(text: str) -> str:
+    """Thai, Lao, Khmer, Burmese (and any other) decimal digits as ASCII digits."""
+    return "".join(str(d) if (d := unicodedata.decimal(ch, None)) is not None else ch for ch in text)
+
+
+async def cited(db: Any, q: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """The laws `q` cites exactly, best form first, and the member states it names."""
+    laws: dict[str, dict[str, Any]] = {}
+    countries: list[str] = []
+    for row in (await db.execute(ALIAS_SQL, {"key": search_key(q)})).dicts():
+        if row["law_id"] is None:
+            countries.append(row["country"])
+        else:
+            laws.setdefault(row["law_id"], {"id": row["law_id"], "cited_as": row["alias"], "cited_form": row["form"]})
+    return list(laws.values()), sorted(set(countries))
+
+
+async def suggestions(db: Any, q: str) -> list[dict[str, Any]]:
+    """The laws whose titles, short titles or aliases come nearest to `q`."""
+    laws = []
+    for row in (await db.execute(SUGGEST_SQL)).dicts():
+        texts = [row["title"], row["short_title"], *json.loads(row.pop("aliases")), *json.loads(row.pop("local_titles"))]
+        laws.append({**row, "texts": texts})
+    return nearest(q, laws)
+
+
 async def search(db: Any, q: str) -> list[dict[str, Any]]:
     """Laws matching `q`, best first, each with what matched."""
-    q = " ".join(q.split())[:200]
+    return (await search_all(db, q))["results"]
+
+
+async def search_all(db: Any, q: str) -> dict[str, Any]:
+    """Laws matching `q`, best first (those it cites exactly, then those of a
+    member state it names, then full-text matches); the member states it names;
+    and, when nothing matched, suggestions."""
+    q = ascii_digits(" ".join(q.split())[:200])
     if not q:
-        return []
+        return {"results": [], "countries": [], "suggestions": []}
+    exact, country_codes = await cited(db, q)
     hits: dict[str, dict[str, Any]] = {}
+    for row in exact:
+        hits[row["id"]] = {**row, "matched_titles": [], "matched_provisions": []}
+    for code in country_codes:
+        for row in (await db.execute(COUNTRY_LAWS_SQL, {"country": code})).dicts():
+            hits.setdefault(row["id"], {"id": row["id"], "matched_titles": [], "matched_provisions": []})
 
     def hit(row: dict[str, Any]) -> dict[str, Any]:
         return hits.setdefault(row["id"], {**row, "matched_titles": [], "matched_provisions": []})
@@ -85,15 +151,17 @@ async def search(db: Any, q: str) -> list[dict[str, Any]]:
     if missing:
         for row in (await db.execute(LAWS_BY_ID, {"ids": json.dumps(missing)})).dicts():
             hits[row["id"]].update(row)
-    return list(hits.values())[:LIMIT]
+    countries = (await db.execute(COUNTRIES_SQL, {"codes": json.dumps(country_codes)})).dicts() if country_codes else []
+    results = list(hits.values())[:LIMIT]
+    return {"results": results, "countries": countries, "suggestions": [] if results else await suggestions(db, q)}
 
 
 async def search_view(datasette: Any, request: Any) -> Response:
-    q = request.args.get("q", "")
-    results = await search(datasette.get_database(DATABASE), q)
+    q = request.args.get("q", "")[:1000]
+    found = await search_all(datasette.get_database(DATABASE), q)
     if request.args.get("_format") == "json":
-        return Response.json({"q": q, "results": results})
-    return Response.html(await datasette.render_template("search.html", {"q": q, "results": results}, request=request))
+        return Response.json({"q": q, **found})
+    return Response.html(await datasette.render_template("search.html", {"q": q, **found}, request=request))
 
 
 @hookimpl

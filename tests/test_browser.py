@@ -29,7 +29,7 @@ def test_home_page_and_a_law_page(server: str, browser: Any, tmp_path: Path) -> 
     page.goto(f"{server}/")
     expect = sync_api.expect
     expect(page.locator("h1")).to_have_text("ASEAN E-Commerce Law Repository")
-    expect(page.get_by_role("heading", name="Member states × areas")).to_be_visible()
+    expect(page.get_by_role("heading", name="Member states × areas", exact=True)).to_be_visible()
     expect(page.get_by_text("Records are unverified unless marked otherwise.").first).to_be_visible()
     cell = page.locator("table.matrix tr", has=page.locator('a[href="/country/TH"]')).locator(f'a[href="/law/{PDPA}"]')
     expect(cell).to_be_visible()

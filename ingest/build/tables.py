@@ -9,9 +9,9 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ingest.build import reviews
+from ingest.build import aliases, reviews
 from ingest.common import dates
-from ingest.common.text import fold
+from ingest.common.text import fold, search_key
 from ingest.records import sources
 from ingest.records.answers import periods, value_text
 from ingest.records.model import Corpus
@@ -39,7 +39,7 @@ VOCAB_TABLES = {
     "responses": "responses",
 }
 
-LAW_CHILD_TABLES = ("law_areas", "law_titles", "provisions", "sources", "links", "alignments")
+LAW_CHILD_TABLES = ("law_areas", "law_titles", "provisions", "sources", "links", "alignments", "aliases")
 
 
 CODEBOOK_TABLES = (
@@ -223,6 +223,7 @@ def countries(conn: sqlite3.Connection, corpus: Corpus) -> None:
                 f"countries/{code.lower()}.yml",
             ),
         )
+        conn.executemany("INSERT INTO aliases VALUES (?,?,?,?,?,?)", alias_rows(None, code, aliases.country_aliases(c)))
         for st in c.get("coverage") or []:
             conn.execute("INSERT INTO coverage VALUES (?,?,?,?,?)", (code, st["area"], st["status"], st.get("as_of"), st["note"]))
             conn.executemany(
@@ -341,4 +342,10 @@ def law_rows(
             for i, x in enumerate(links)
         ],
         "alignments": [(rid, a["instrument"], a.get("note")) for a in rec.get("alignment") or []],
+        "aliases": alias_rows(rid, rec["country"], aliases.law_aliases(rec, year)),
     }
+
+
+def alias_rows(law_id: str | None, country: str, pairs: list[tuple[str, str]]) -> list[tuple[Any, ...]]:
+    """Rows of the aliases table: (law_id, country, alias, key, form, rank)."""
+    return [(law_id, country, a, search_key(a), form, aliases.FORMS.index(form)) for a, form in pairs]

@@ -22,3 +22,43 @@ def fold(text: str) -> str:
 
 def _base_name(chars: list[str]) -> str:
     return unicodedata.name(chars[-1], "") if chars else ""
+
+
+# words a citation may or may not spell out: "No.", "n.º", "số", "of", "Tahun"
+_FILLER = frozenset({"no", "nos", "number", "nr", "nomor", "so", "of", "tahun", "n", "o"})
+
+
+def search_key(text: str) -> str:
+    """How a citation or a name is compared: 'UU No. 27 Tahun 2022', 'UU 27/2022'
+    and 'uu 27 / 2022' give the same key, as do 'R.A. No. 10173' and 'RA 10173',
+    'Nghị định 13/2023/NĐ-CP' and 'Nghi dinh 13/2023/ND-CP', 'Viet Nam',
+    'Viet-Nam' and 'Vietnam', 'พ.ศ. ๒๕๖๒' and 'พ.ศ. 2562'.
+
+    Letters are folded (no diacritics, no case); digits of any script become
+    ASCII digits; spaces, punctuation and the filler words of citations
+    ("No.", "n.º", "số", "of", "Tahun") are dropped, except that two numbers
+    in a row stay apart ('27/2022' is not '2/72022')."""
+    tokens: list[tuple[str, str]] = []  # (kind, text): kind "d" digits, "l" letters
+    for ch in fold(text).casefold().replace("º", "o").replace("°", "o"):
+        digit = unicodedata.decimal(ch, None)
+        if digit is not None:
+            kind, ch = "d", str(digit)
+        elif unicodedata.category(ch)[0] in "LM":
+            kind = "l"
+        else:
+            tokens.append(("", ""))
+            continue
+        if tokens and tokens[-1][0] == kind:
+            tokens[-1] = (kind, tokens[-1][1] + ch)
+        else:
+            tokens.append((kind, ch))
+    out: list[str] = []
+    last = ""
+    for kind, part in tokens:
+        if not part or (kind == "l" and part in _FILLER):
+            continue
+        if kind == "d" and last == "d":
+            out.append(".")
+        out.append(part)
+        last = kind
+    return "".join(out)
