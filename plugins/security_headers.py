@@ -7,12 +7,16 @@
   that allows nothing.
 - Every `.csv` response (Datasette's table, row and query CSV included) has
   cells that a spreadsheet would run as formulas escaped as it streams
-  (ingest/common/csvtext.py); the JSON stays exact.
+  (ingest/common/csvtext.py); the JSON stays exact. It is also a download:
+  `text/csv; charset=utf-8`, an attachment named after the page, starting
+  with the UTF-8 byte order mark that spreadsheets need to read Thai, Khmer,
+  Lao, Burmese and Vietnamese text.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -39,6 +43,19 @@ def _content_type(headers: list[tuple[bytes, bytes]]) -> str:
     return ""
 
 
+BOM = "\ufeff"
+
+
+def _as_download(headers: list[tuple[bytes, bytes]], path: str) -> list[tuple[bytes, bytes]]:
+    """CSV headers that make a browser save the file, named after the page."""
+    kept = [(k, v) for k, v in headers if k.lower() != b"content-type"]
+    if not any(k.lower() == b"content-disposition" for k, _ in kept):
+        name = re.sub(r"[^A-Za-z0-9._-]+", "-", path.strip("/").replace("/", "-")) or "data.csv"
+        kept.append((b"content-disposition", f'attachment; filename="{name}"'.encode("latin-1")))
+    kept.append((b"content-type", b"text/csv; charset=utf-8"))
+    return kept
+
+
 class _Response:
     """What one response's messages need on their way out."""
 
@@ -49,6 +66,7 @@ class _Response:
         self.page: list[bytes] = []
         self.csv: SafeStream | None = None
         self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.started_csv = False
 
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -58,9 +76,11 @@ class _Response:
                 self.start = message  # sent with the page's policy once the page is whole
                 return
             is_csv = self.path.endswith(".csv")
+            out = _headers(headers, csp.DATA_POLICY, drop_length=is_csv)
             if is_csv:
                 self.csv = SafeStream()
-            await self.send({**message, "headers": _headers(headers, csp.DATA_POLICY, drop_length=is_csv)})
+                out = _as_download(out, self.path)
+            await self.send({**message, "headers": out})
             return
         if message["type"] != "http.response.body":
             await self.send(message)
@@ -81,6 +101,9 @@ class _Response:
             text = self.csv.feed(self.decoder.decode(body, final=not more))
             if not more:
                 text += self.csv.close()
+            if not self.started_csv and text:
+                self.started_csv = True
+                text = text if text.startswith(BOM) else BOM + text
             await self.send({**message, "body": text.encode("utf-8")})
             return
         await self.send(message)

@@ -88,3 +88,16 @@ def test_data_in_a_known_shape_cannot_smuggle_code() -> None:
     known = csp.shape_id('window._datasetteTableData = {"a": 1};')
     assert csp.shape_id("window._datasetteTableData = alert(1);") != known
     assert csp.shape_id('window._datasetteTableData = {"a": 1}; alert(1);') != known
+
+
+@pytest.mark.parametrize(
+    "path", ["/laws/laws.csv", "/laws/laws.csv?_stream=on", "/laws/-/query.csv?sql=select+local_title+from+laws"]
+)
+async def test_datasette_csv_is_a_download_spreadsheets_read(ds, path: str) -> None:  # type: ignore[no-untyped-def]
+    response = await ds.client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"].startswith('attachment; filename="laws-')
+    assert response.content.startswith("\ufeff".encode())
+    assert response.content.count("\ufeff".encode()) == 1
+    assert "พระราชบัญญัติ" in response.content.decode("utf-8")  # Thai titles arrive intact
