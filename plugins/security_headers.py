@@ -10,7 +10,9 @@
   (ingest/common/csvtext.py); the JSON stays exact. It is also a download:
   `text/csv; charset=utf-8`, an attachment named after the page, starting
   with the UTF-8 byte order mark that spreadsheets need to read Thai, Khmer,
-  Lao, Burmese and Vietnamese text.
+  Lao, Burmese and Vietnamese text. The open exports under /exports/ are
+  served exactly as `lawrepo export` wrote them (its writer escapes cells;
+  the Data Package has no byte order mark).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def _content_type(headers: list[tuple[bytes, bytes]]) -> str:
 
 
 BOM = "\ufeff"
+EXPORTS = "/exports/"
 
 
 def _as_download(headers: list[tuple[bytes, bytes]], path: str) -> list[tuple[bytes, bytes]]:
@@ -75,7 +78,8 @@ class _Response:
             if csp.is_html(kind):
                 self.start = message  # sent with the page's policy once the page is whole
                 return
-            is_csv = self.path.endswith(".csv")
+            # the open exports are served byte for byte as `lawrepo export` wrote them (already safe)
+            is_csv = self.path.endswith(".csv") and not self.path.startswith(EXPORTS)
             out = _headers(headers, csp.DATA_POLICY, drop_length=is_csv)
             if is_csv:
                 self.csv = SafeStream()

@@ -877,4 +877,4 @@ async def test_page_without_tables_says_none_recorded(test_db: Path, tmp_path: P
     assert "No reconciliation with the UNCTAD Global Cyberlaw Tracker has been recorded" in response.text
     data = (await ds.client.get("/reconcile/unctad.json")).json()
     assert data == {"ok": True, "recorded": False, "peer": "unctad"}
-    assert (await ds.client.get("/reconcile/unctad.csv")).text.startswith("country,country_name,")
+    assert (await ds.client.get("/reconcile/unctad.csv")).text.lstrip("\ufeff").startswith("country,country_name,")
