@@ -19,7 +19,7 @@ import datasette.handle_exception as default_errors
 from datasette import hookimpl
 from datasette.plugins import pm
 
-from ingest.site import client_errors, origin, request_rules, sql_lane, sql_limits
+from ingest.site import client_errors, origin, request_rules, sql_lane, sql_limits, table_params
 
 # Datasette's own handler prints each exception with its local variables
 # (addresses and all) and cannot be told a client's mistake from a server
@@ -44,7 +44,12 @@ def asgi_wrapper(datasette: Any) -> Any:
     sql_lane.install(datasette, chosen)
 
     def wrap(app: Any) -> Any:
-        return request_rules.middleware(app, chosen, lambda: origin.base_url(datasette))
+        return request_rules.middleware(
+            app,
+            chosen,
+            lambda: origin.base_url(datasette),
+            lambda path, query: table_params.problem(datasette, path, query),
+        )
 
     return wrap
 

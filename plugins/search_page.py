@@ -56,7 +56,7 @@ def phrase(text: str) -> str:
 
 async def search(db: Any, q: str) -> list[dict[str, Any]]:
     """Laws matching `q`, best first, each with what matched."""
-    q = " ".join(q.split())[:200]
+    q = " ".join("".join(ch if ch.isprintable() else " " for ch in q).split())[:200]  # FTS5 stops at NUL
     if not q:
         return []
     hits: dict[str, dict[str, Any]] = {}
@@ -64,7 +64,7 @@ async def search(db: Any, q: str) -> list[dict[str, Any]]:
     def hit(row: dict[str, Any]) -> dict[str, Any]:
         return hits.setdefault(row["id"], {**row, "matched_titles": [], "matched_provisions": []})
 
-    words = {escape_fts(q), escape_fts(fold(q))}
+    words = {escape_fts(q), escape_fts(fold(q))} - {""}  # nothing left to match (only quotes): no query
     for query in sorted(words):
         for row in (await db.execute(LAW_SQL, {"q": query, "limit": LIMIT})).dicts():
             hit(row)
@@ -77,7 +77,7 @@ async def search(db: Any, q: str) -> list[dict[str, Any]]:
                     hits.setdefault(row["id"], {"id": row["id"], "matched_titles": [], "matched_provisions": []})[
                         "matched_titles"
                     ].append({"lang": row["lang"], "title": row["matched"]})
-    for row in (await db.execute(PROVISION_SQL, {"q": escape_fts(q), "limit": LIMIT})).dicts():
+    for row in (await db.execute(PROVISION_SQL, {"q": escape_fts(q), "limit": LIMIT})).dicts() if escape_fts(q) else []:
         hits.setdefault(row["id"], {"id": row["id"], "matched_titles": [], "matched_provisions": []})[
             "matched_provisions"
         ].append({"ref": row["ref"], "heading": row["heading"]})

@@ -4,7 +4,8 @@
   body); POST also on the contributors' forms; anything else is 405 with
   `Allow`.
 - Sizes: the query string, the number of parameters and each parameter are
-  capped (`Settings`); beyond, 400 naming the cap.
+  capped (`Settings`); beyond, 400 naming the cap. A table page's filters
+  must name a column and an operator (ingest/site/table_params.py).
 - Datasette's instance pages under `/-/` are served only where a reader
   needs them (`PUBLIC_INSTANCE_PAGES`); the rest (databases and their paths,
   threads, plugins, settings, debugging tools) answer 404.
@@ -160,7 +161,12 @@ def with_length(headers: list[tuple[bytes, bytes]], length: int) -> list[tuple[b
     return [(k, v) for k, v in headers if k.lower() != b"content-length"] + [(b"content-length", str(length).encode())]
 
 
-def middleware(app: App, settings: sql_lane.Settings, base_url: Callable[[], str]) -> App:
+def middleware(
+    app: App,
+    settings: sql_lane.Settings,
+    base_url: Callable[[], str],
+    check: Callable[[str, bytes], Awaitable[str | None]] | None = None,
+) -> App:
     gate = sql_lane.Gate(settings)
 
     async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
@@ -179,6 +185,9 @@ def middleware(app: App, settings: sql_lane.Settings, base_url: Callable[[], str
             return
         if path.startswith("/-/") and not PUBLIC_INSTANCE_PAGES.match(path):
             await answer(send, 404, "Not found.", path)
+            return
+        if check is not None and (problem := await check(path, query)) is not None:
+            await answer(send, 400, problem, path)
             return
         if method in READ_METHODS:
             scope = as_configured_origin(scope, base_url())
