@@ -20,7 +20,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -87,11 +87,44 @@ def lower_priority() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
 
 
+def on_sql_thread() -> bool:
+    return threading.current_thread().name.startswith(THREAD_PREFIX)
+
+
+def interrupting(original: Callable[[Any, int], Any]) -> Callable[[Any, int], Any]:
+    """Datasette's time limit, but on the arbitrary-SQL threads by interrupting the
+    query from a timer: Datasette's way calls back into Python every 1000 SQLite
+    instructions, so threads running slow SQL would keep taking the interpreter's
+    lock that the pages' threads need; interrupted, they run without it."""
+
+    @contextlib.contextmanager
+    def timelimit(conn: Any, ms: int) -> Iterator[None]:
+        if not on_sql_thread():
+            with original(conn, ms):
+                yield
+            return
+        timer = threading.Timer(ms / 1000, conn.interrupt)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+
+    timelimit.original = original  # type: ignore[attr-defined]
+    return timelimit
+
+
 def install(datasette: Any, settings: Settings) -> None:
-    """Split the datasette's executor (once); nothing to do when it runs without threads."""
+    """Split the datasette's executor (once; nothing to do when it runs without
+    threads) and time the arbitrary-SQL threads' queries by interrupting them."""
+    import datasette.database as database
+
     executor = getattr(datasette, "executor", None)
     if executor is not None and not isinstance(executor, LaneExecutor):
         datasette.executor = LaneExecutor(executor, settings.running)
+    if not hasattr(database.sqlite_timelimit, "original"):
+        database.sqlite_timelimit = interrupting(database.sqlite_timelimit)
 
 
 class Busy(Exception):
