@@ -1,6 +1,6 @@
 """The site under an attack of arbitrary SQL, and each attack payload alone.
 
-    python -m bench.attack [--clients 20] [--requests 150] [--rounds 5] [--hammer]
+    python -m bench.attack [--clients 20] [--requests 150] [--rounds 5] [--hammer] [--set running=1 …]
 
 The repository's records are built into a database, served the way `lawrepo
 serve` serves it (a subprocess on 127.0.0.1, a free port; the limits of
@@ -175,6 +175,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="turns of unloaded and attacked measurement")
     parser.add_argument("--seconds", type=float, default=60, help="the longest an attack round waits for its attackers")
     parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a limit of plugins.hardening for the run (running=1)"
+    )
+    parser.add_argument(
         "--hammer", action="store_true", help="attackers retry at once after a 429 instead of waiting its Retry-After"
     )
     args = parser.parse_args()
@@ -184,6 +187,9 @@ def main() -> None:
         port = free_port()
         cmd = datasette_args(ROOT, db, ensure_inspect_file(db), "127.0.0.1", port)
         cmd += ["-s", "plugins.hardening.rate", "1000000/minute"]
+        for setting in args.set:
+            name, _, value = setting.partition("=")
+            cmd += ["-s", f"plugins.hardening.{name}", value]
         base = f"http://127.0.0.1:{port}"
         server = start(cmd, f"{base}/")
         try:

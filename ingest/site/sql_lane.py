@@ -38,7 +38,7 @@ SQL = "sql"
 class Settings:
     """The lane's settings (datasette.yaml `plugins: hardening:`)."""
 
-    running: int = 2  # arbitrary-SQL requests running at once (and threads for them)
+    running: int = 1  # arbitrary-SQL requests running at once (and threads for them)
     queued: int = 4  # waiting beyond those; more get 429
     wait_seconds: float = 3.0  # longest wait in the queue before 429
     rate: str = "60/minute"  # per client; "" turns it off
