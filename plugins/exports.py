@@ -11,15 +11,12 @@ found (for the law page).
 
 Made from the served database by the same functions as `lawrepo export`
 (ingest/export*.py); CSVs are streamed. Links and feed ids use the site's
-public address: the `base_url` of this plugin's configuration in
-datasette.yaml, else the LAWREPO_BASE_URL environment variable, else the
-address the request came to.
+configured address (ingest/site/origin.py), never the request's Host.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
 import weakref
 from collections.abc import Callable, Iterator
@@ -33,18 +30,10 @@ from ingest.exports import atom as export_atom
 from ingest.exports import atr as export_atr
 from ingest.exports import datapackage as export_datapackage
 from ingest.exports import writer as export
+from ingest.site import origin, sql_limits
 
 DATABASE = "laws"
-PLUGIN = "exports"
 _META: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
-
-
-def base_url(datasette: Any, request: Any) -> str:
-    config = datasette.plugin_config(PLUGIN) or {}
-    configured = config.get("base_url") or os.environ.get("LAWREPO_BASE_URL")
-    if configured:
-        return str(configured).rstrip("/")
-    return f"{request.scheme}://{request.host}{datasette.urls.path('')}".rstrip("/")
 
 
 async def site_meta(datasette: Any) -> dict[str, Any]:
@@ -73,7 +62,9 @@ async def site_meta(datasette: Any) -> dict[str, Any]:
 
 def _connect(db: Any) -> sqlite3.Connection:
     mode = "mode=ro" if db.is_mutable else "immutable=1"
-    return sqlite3.connect(f"file:{db.path}?{mode}", uri=True, check_same_thread=False)
+    conn = sqlite3.connect(f"file:{db.path}?{mode}", uri=True, check_same_thread=False)
+    sql_limits.apply(conn, sql_limits.PAGES)
+    return conn
 
 
 def _stream(db: Any, make: Callable[[sqlite3.Connection], Iterator[str]], content_type: str, filename: str) -> AsgiStream:
@@ -107,7 +98,7 @@ async def table_csv(datasette: Any, request: Any) -> AsgiStream:
 
 async def atr_csv(datasette: Any, request: Any) -> AsgiStream:
     db = datasette.get_database(DATABASE)
-    base = base_url(datasette, request)
+    base = origin.base_url(datasette)
     return _stream(db, lambda conn: export_atr.atr_csv(conn, base), "text/csv; charset=utf-8", export_atr.FILE)
 
 
@@ -119,7 +110,7 @@ async def datapackage(datasette: Any, request: Any) -> Response:
 
 async def atom(datasette: Any, request: Any) -> Response:
     meta = await site_meta(datasette)
-    base = base_url(datasette, request)
+    base = origin.base_url(datasette)
 
     def make(conn: sqlite3.Connection) -> bytes:
         return export_atom.feed(conn, export.law_times(conn), base, meta)

@@ -116,7 +116,8 @@ async def search_all(db: Any, q: str) -> dict[str, Any]:
     """Laws matching `q`, best first (those it cites exactly, then those of a
     member state it names, then full-text matches); the member states it names;
     and, when nothing matched, suggestions."""
-    q = ascii_digits(" ".join(q.split())[:200])
+    q = " ".join("".join(ch if ch.isprintable() else " " for ch in q).split())[:200]  # FTS5 stops at NUL
+    q = ascii_digits(q)
     if not q:
         return {"results": [], "countries": [], "suggestions": []}
     exact, country_codes = await cited(db, q)
@@ -130,7 +131,7 @@ async def search_all(db: Any, q: str) -> dict[str, Any]:
     def hit(row: dict[str, Any]) -> dict[str, Any]:
         return hits.setdefault(row["id"], {**row, "matched_titles": [], "matched_provisions": []})
 
-    words = {escape_fts(q), escape_fts(fold(q))}
+    words = {escape_fts(q), escape_fts(fold(q))} - {""}  # nothing left to match (only quotes): no query
     for query in sorted(words):
         for row in (await db.execute(LAW_SQL, {"q": query, "limit": LIMIT})).dicts():
             hit(row)
@@ -143,7 +144,7 @@ async def search_all(db: Any, q: str) -> dict[str, Any]:
                     hits.setdefault(row["id"], {"id": row["id"], "matched_titles": [], "matched_provisions": []})[
                         "matched_titles"
                     ].append({"lang": row["lang"], "title": row["matched"]})
-    for row in (await db.execute(PROVISION_SQL, {"q": escape_fts(q), "limit": LIMIT})).dicts():
+    for row in (await db.execute(PROVISION_SQL, {"q": escape_fts(q), "limit": LIMIT})).dicts() if escape_fts(q) else []:
         hits.setdefault(row["id"], {"id": row["id"], "matched_titles": [], "matched_provisions": []})[
             "matched_provisions"
         ].append({"ref": row["ref"], "heading": row["heading"]})

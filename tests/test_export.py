@@ -29,6 +29,8 @@ from ingest.exports import writer as export
 from tests.helpers import LAWS, law, make_datasette, make_root, write_law
 
 BASE = "https://laws.example.org"
+# the base_url of datasette.yaml: the site's links start with it, whatever the request's Host
+CONFIGURED = "http://127.0.0.1:8001"
 PDPA = "th-personal-data-protection-act-2019"
 A = "{http://www.w3.org/2005/Atom}"
 HAS_GIT = shutil.which("git") is not None
@@ -534,23 +536,22 @@ async def test_site_serves_what_the_command_writes(ds: Any, exported: Path) -> N
         r = await ds.client.get(f"/exports/{table}.csv")
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
         assert r.content == (exported / f"{table}.csv").read_bytes()
-    r = await ds.client.get(f"/exports/{export_atr.FILE}")
+    r = await ds.client.get(f"/exports/{export_atr.FILE}", headers={"host": "evil.example"})
     assert r.status_code == 200
     served = list(csv.DictReader(io.StringIO(r.text)))
     written = read_csv(exported / export_atr.FILE)
-    local = "http://localhost"
-    assert served == [{**w, "page_url": w["page_url"].replace(BASE, local)} for w in written]
+    assert served == [{**w, "page_url": w["page_url"].replace(BASE, CONFIGURED)} for w in written]
 
 
 async def test_site_feed(ds: Any, exported: Path) -> None:
-    r = await ds.client.get("/exports/laws.atom")
+    r = await ds.client.get("/exports/laws.atom", headers={"host": "evil.example", "x-forwarded-host": "evil.example"})
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/atom+xml")
+    assert b"evil.example" not in r.content
     served = entries(parse_feed(r.content))
     written = entries(parse_feed((exported / "laws.atom").read_bytes()))
     assert served == [
-        {**w, "id": w["id"].replace(BASE, "http://localhost"), "link": w["link"].replace(BASE, "http://localhost")}
-        for w in written
+        {**w, "id": w["id"].replace(BASE, CONFIGURED), "link": w["link"].replace(BASE, CONFIGURED)} for w in written
     ]
 
 

@@ -30,13 +30,15 @@ from ingest.site.serve import datasette_args
 from ingest.submissions import moderators
 from tests.helpers import free_port, wait_until_up
 
+SITE = "https://laws.example.org"  # the public address every context is written for
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def context(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("package") / "docker"
-    package.write_context(ROOT, built_db, out)
+    package.write_context(ROOT, built_db, out, base_url=SITE)
     return out
 
 
@@ -108,6 +110,7 @@ def test_dockerfile_instructions(context: Path) -> None:
     env = dict(steps)["ENV"]
     assert "PYTHONPATH=/app" in env and "PORT=8001" in env
     assert "LAWREPO_SUBMISSIONS=off" in env  # a replica takes no proposals: the writer does
+    assert f"LAWREPO_BASE_URL={SITE}" in env  # the links' origin, never the request's Host
     assert ("WORKDIR", "/app") in steps
     order = [
         steps.index(s)
@@ -170,9 +173,12 @@ def test_the_image_commands_serve_the_site_from_the_folder_alone(context: Path) 
     done = run_image_commands(context, "/freshness.json")
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout)["ok"] is True
-    done = run_image_commands(context, "/-/plugins.json")
+    done = run_image_commands(context, "/compare.json")  # plugins/compare_pages.py
     assert done.returncode == 0, done.stderr[-2000:]
-    assert {"compare_pages.py", "freshness_page.py"} <= {p["name"] for p in json.loads(done.stdout)}
+    assert json.loads(done.stdout)["ok"] is True
+    # plugins/hardening.py: the list of plugins is not public
+    done = run_image_commands(context, "/-/plugins.json")
+    assert json.loads(done.stdout) == {"ok": False, "status": 404, "error": "Not found."}
     found = subprocess.run(
         [sys.executable, "-c", "import ingest; print(ingest.__file__)"],
         cwd="/",
@@ -189,24 +195,24 @@ def test_the_image_commands_serve_the_site_from_the_folder_alone(context: Path) 
 
 def test_rewriting_replaces_the_folder_and_leaves_no_temporaries(built_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "docker"
-    package.write_context(ROOT, built_db, out)
+    package.write_context(ROOT, built_db, out, base_url=SITE)
     (out / "leftover.txt").write_text("from an earlier run")
-    package.write_context(ROOT, built_db, out)
+    package.write_context(ROOT, built_db, out, base_url=SITE)
     assert not (out / "leftover.txt").exists() and (out / "Dockerfile").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["docker"]
 
 
 def test_a_failure_leaves_the_previous_folder_untouched(built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "docker"
-    package.write_context(ROOT, built_db, out)
+    package.write_context(ROOT, built_db, out, base_url=SITE)
     before = {p: (out / p).read_bytes() for p in files_below(out)}
 
-    def broken(digest: str, role: str = "reader") -> str:
+    def broken(digest: str, role: str = "reader", base_url: str = "") -> str:
         raise OSError("disk full")
 
     monkeypatch.setattr(package, "dockerfile", broken)
     with pytest.raises(OSError, match="disk full"):
-        package.write_context(ROOT, built_db, out)
+        package.write_context(ROOT, built_db, out, base_url=SITE)
     assert {p: (out / p).read_bytes() for p in files_below(out)} == before
     assert [p.name for p in tmp_path.iterdir()] == ["docker"]
 
@@ -216,10 +222,10 @@ def test_refuses_to_replace_a_folder_it_did_not_write(built_db: Path, tmp_path: 
     mine.mkdir()
     (mine / "notes.txt").write_text("keep me")
     with pytest.raises(package.PackageError, match="was not written by `lawrepo package`"):
-        package.write_context(ROOT, built_db, mine)
+        package.write_context(ROOT, built_db, mine, base_url=SITE)
     assert (mine / "notes.txt").read_text() == "keep me"
     with pytest.raises(package.PackageError, match="outside the folders it copies"):
-        package.write_context(ROOT, built_db, ROOT / "templates" / "docker")
+        package.write_context(ROOT, built_db, ROOT / "templates" / "docker", base_url=SITE)
     assert not (ROOT / "templates" / "docker").exists()
 
 
@@ -227,7 +233,7 @@ def test_refuses_to_replace_a_folder_it_did_not_write(built_db: Path, tmp_path: 
 
 
 def invoke(*args: str) -> Result:
-    return CliRunner().invoke(command, [*args, "--project", str(ROOT)])
+    return CliRunner().invoke(command, [*args, "--project", str(ROOT)], env={"LAWREPO_BASE_URL": SITE})
 
 
 def test_cli_writes_the_context(built_db: Path, tmp_path: Path) -> None:
@@ -237,6 +243,18 @@ def test_cli_writes_the_context(built_db: Path, tmp_path: Path) -> None:
     assert f"database sha256 {package.file_digest(built_db)[:12]}" in result.output
     assert f"docker build -t asean-ecommerce-law:{__version__} {out}" in result.output
     assert (out / "laws.db").read_bytes() == built_db.read_bytes()
+
+
+@pytest.mark.parametrize("given", [None, "", "laws.example.org", "ftp://laws.example.org", "https://laws.example.org/?x=1"])
+def test_cli_requires_the_site_address(built_db: Path, tmp_path: Path, given: str | None) -> None:
+    out = tmp_path / "ctx"
+    args = ["--out", str(out), "--db", str(built_db), "--project", str(ROOT)]
+    result = CliRunner().invoke(
+        command, args + (["--base-url", given] if given is not None else []), env={"LAWREPO_BASE_URL": ""}
+    )
+    assert result.exit_code == 1, result.output
+    assert "--base-url" in result.output or "is not a site address" in result.output
+    assert not out.exists()
 
 
 def test_cli_missing_database(tmp_path: Path) -> None:
@@ -302,7 +320,7 @@ PASSWORD = "a moderator's long password"
 @pytest.fixture(scope="module")
 def writer(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("package-writer") / "docker"
-    package.write_context(ROOT, built_db, out, role="writer")
+    package.write_context(ROOT, built_db, out, role="writer", base_url=SITE)
     return out
 
 

@@ -41,6 +41,13 @@ DEFAULT_TAG = {"reader": f"asean-ecommerce-law:{__version__}", "writer": f"asean
     default=None,
     help=f"Image name and tag for --build [default: {DEFAULT_TAG['reader']}, or {DEFAULT_TAG['writer']} for --role writer].",
 )
+@click.option(
+    "--base-url",
+    envvar="LAWREPO_BASE_URL",
+    default=None,
+    help="The site's public address, such as https://laws.example.org (required; or LAWREPO_BASE_URL):"
+    " feeds, CSV links and printed pages are built from it, never from a request's Host header.",
+)
 @click.option("--build", "run_build", is_flag=True, help="Then run `docker build -t TAG OUT` (needs Docker).")
 @click.option(
     "--project",
@@ -49,7 +56,9 @@ DEFAULT_TAG = {"reader": f"asean-ecommerce-law:{__version__}", "writer": f"asean
     show_default=True,
     help="The repository's root folder (metadata.yml, templates/, plugins/…).",
 )
-def command(out: Path | None, role: str, db_path: Path, tag: str | None, run_build: bool, project: Path) -> None:
+def command(
+    out: Path | None, role: str, db_path: Path, tag: str | None, base_url: str | None, run_build: bool, project: Path
+) -> None:
     """Write a Docker build context of the site: the built database,
     metadata.yml, datasette.yaml, templates/, plugins/, static/, the ingest
     package, requirements.txt with exact pins and a Dockerfile that runs
@@ -67,7 +76,7 @@ def command(out: Path | None, role: str, db_path: Path, tag: str | None, run_bui
             f"{show(db_path)} is older than records in {show(laws)}; run `lawrepo build --db {show(db_path)}` first"
         )
     try:
-        made = write_context(project, db_path, out, role)
+        made = write_context(project, db_path, out, role, base_url=base_url)
     except PackageError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:

@@ -32,6 +32,7 @@ import tomllib
 from contextlib import closing
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ingest import __version__
 
@@ -121,10 +122,24 @@ def cmd_shell(role: str = "reader") -> str:
     return serve
 
 
-def dockerfile(db_digest: str, role: str = "reader") -> str:
+def check_base_url(base_url: str | None) -> str:
+    """The site's public address for the image, checked: http(s), a host, nothing after the path."""
+    if not base_url:
+        raise PackageError(
+            "the site's public address is required: give --base-url https://… (or set LAWREPO_BASE_URL); "
+            "feeds, CSV links and printed pages are built from it, never from a request's Host header"
+        )
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise PackageError(f"{base_url!r} is not a site address: give one such as https://laws.example.org")
+    return base_url.rstrip("/")
+
+
+def dockerfile(db_digest: str, role: str = "reader", base_url: str = "") -> str:
     if role not in ROLES:
         raise PackageError(f"{role!r} is not a role: choose one of {', '.join(ROLES)}")
     cmd_json = json.dumps(["/bin/sh", "-c", cmd_shell(role)])
+    origin_env = f" \\\n    LAWREPO_BASE_URL={base_url}" if base_url else ""
     if role == "writer":
         about = f"""\
 # The ASEAN e-commerce law repository's site with the contributors' forms and
@@ -155,7 +170,7 @@ LABEL org.opencontainers.image.title="ASEAN e-commerce law repository" \\
 ENV PYTHONDONTWRITEBYTECODE=1 \\
     PYTHONUNBUFFERED=1 \\
     PYTHONPATH=/app \\
-    PORT={PORT}{env}
+    PORT={PORT}{env}{origin_env}
 WORKDIR /app
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
@@ -201,9 +216,10 @@ def check_database(db_path: Path) -> None:
         ) from None
 
 
-def write_context(project: Path, db_path: Path, out: Path, role: str = "reader") -> dict[str, str]:
+def write_context(project: Path, db_path: Path, out: Path, role: str = "reader", *, base_url: str | None) -> dict[str, str]:
     """Write the build context folder `out` (atomically) for the image of `role`
-    and return what went in: {"database sha256": …, "requirements": …}."""
+    serving at `base_url` and return what went in: {"database sha256": …, "requirements": …}."""
+    base_url = check_base_url(base_url)
     project, out = project.resolve(), out.absolute()
     if role not in ROLES:
         raise PackageError(f"{role!r} is not a role: choose one of {', '.join(ROLES)}")
@@ -231,7 +247,7 @@ def write_context(project: Path, db_path: Path, out: Path, role: str = "reader")
         for name in folders:
             shutil.copytree(project / name, tmp / name, ignore=_SKIP)
         (tmp / "requirements.txt").write_text("\n".join(pins) + "\n", encoding="utf-8")
-        (tmp / "Dockerfile").write_text(dockerfile(digest, role), encoding="utf-8")
+        (tmp / "Dockerfile").write_text(dockerfile(digest, role, base_url), encoding="utf-8")
         (tmp / ".dockerignore").write_text(DOCKERIGNORE, encoding="utf-8")
         (tmp / MARKER).write_text(f"lawrepo {__version__}\n", encoding="utf-8")
         _replace_folder(tmp, out)
