@@ -118,6 +118,7 @@ def test_serve_builds_when_missing_and_prints_the_command(runner: CliRunner, tmp
     assert result.exit_code == 0, result.output
     assert db.exists() and (tmp_path / "inspect-data.json").exists()
     command = result.output.strip().splitlines()[-1]
+    assert "LAWREPO_BASE_URL=http://127.0.0.1:8123 " in command  # links point where it listens
     for part in [
         "-m datasette serve",
         f"-i {db}",

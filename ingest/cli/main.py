@@ -147,11 +147,18 @@ def serve(laws_dir: Path, db_path: Path, host: str, port: int, dry_run: bool) ->
         _build(laws_dir, db_path)
     inspect = ensure_inspect_file(db_path)
     args = datasette_args(root.parent, db_path, inspect, host, port)
+    env = {
+        "LAWREPO_LAWS_DIR": str(root),  # the records the site's correction forms check against
+        # Links on the pages start with the configured address; on a machine serving
+        # itself that is the address it listens on (production sets its public one).
+        "LAWREPO_BASE_URL": os.environ.get("LAWREPO_BASE_URL")
+        or f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}",
+    }
     if dry_run:
-        click.echo(" ".join(args))
+        click.echo(" ".join([*(f"{k}={v}" for k, v in env.items()), *args]))
         return
     click.echo(f"Serving at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    os.environ["LAWREPO_LAWS_DIR"] = str(root)  # the records the site's correction forms check against
+    os.environ.update(env)
     os.execvp(args[0], args)
 
 

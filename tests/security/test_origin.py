@@ -35,7 +35,7 @@ def test_absolute_addresses_come_from_configuration(live: Live) -> None:
         csv_text = client.get("/exports/atr-legal-documents.csv", headers=POISON).text
         assert f"{CONFIGURED}/law/" in csv_text
         side = client.get("/side-by-side?c=TH&c=VN&area=e-transactions", headers=POISON).text
-        assert f"Printed from {CONFIGURED}/side-by-side?c=TH&amp;c=VN&amp;area=e-transactions" in side
+        assert f'<span class="print-url">{CONFIGURED}/side-by-side?c=TH&amp;c=VN&amp;area=e-transactions</span>' in side
         facets = client.get("/laws/laws.json?_facet=country", headers=POISON).json()
         assert facets["next_url"].startswith(f"{CONFIGURED}/laws/laws.json")
         toggles = [v["toggle_url"] for v in facets["facet_results"]["results"]["country"]["results"]]
