@@ -20,7 +20,7 @@ from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
 
-from ingest.build import peer_tables, source_checks, tables, timeline, timestamps
+from ingest.build import peer_tables, source_checks, tables, timeline, times_table
 from ingest.common.atomic import alive
 from ingest.common.paths import DB_DIR, PACKAGE
 from ingest.records.files import digest
@@ -80,7 +80,7 @@ def read_previous(db_path: Path) -> Previous | None:
             facts = {}
             for row in conn.execute(
                 "SELECT id, country, file, status, adopted, promulgated, in_force, repealed, "
-                "evidence, verification, provenance_note IS NOT NULL, areas FROM laws"
+                "evidence, verification, provenance_note IS NOT NULL, areas, last_verified FROM laws"
             ):
                 d = {k: v for k, v in zip(("adopted", "promulgated", "in_force", "repealed"), row[4:8], strict=True) if v}
                 facts[row[2]] = LawFacts(
@@ -96,6 +96,7 @@ def read_previous(db_path: Path) -> Previous | None:
                     bool(row[10]),
                     refs.get(row[0], []),
                     quoted.get(row[0], []),
+                    row[12],
                 )
             builder = digests.pop(BUILDER, "")
             return Previous(digests, facts, builder)
@@ -213,11 +214,7 @@ class _Writer:
         tables.codebook_and_answers(conn, corpus)
         source_checks.write(conn, corpus)
         # when each record file was created and last changed (git history, else its own dates)
-        conn.execute("DELETE FROM record_times")
-        conn.executemany(
-            "INSERT INTO record_times VALUES (?, ?, ?, ?)",
-            [(p, *t) for p, t in sorted(timestamps.record_times(Path(corpus.root)).items())],
-        )
+        times_table.write(conn, corpus, self.patch)
         conn.execute("COMMIT")
         # derived tables: recomputed for the countries whose laws changed
         conn.execute("CREATE TEMP TABLE affected_countries (code TEXT PRIMARY KEY)")
