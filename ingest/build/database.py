@@ -125,7 +125,7 @@ def build(
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
     writer = _Writer(tmp, db_path, previous, today or dt.date.today())
     try:
-        corpus = validate(root, previous=previous, today=today, jobs=jobs, progress=progress, sink=writer.add)
+        corpus = validate(root, previous=previous, today=today, jobs=jobs, progress=progress, sink=writer.add, rows=law_rows)
         if corpus.problems or (previous and previous.digests == corpus.digests and db_path.exists()):
             return corpus, None
         counts = writer.finish(corpus)
@@ -140,6 +140,11 @@ def build(
             tmp.unlink()
 
 
+def law_rows(corpus: Corpus, rec: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of one valid law record (made in the process that read it)."""
+    return tables.law_rows(rec, corpus.inverse(), corpus.official_hosts)
+
+
 class _Writer:
     """Receives valid law records as they are read and writes their rows."""
 
@@ -149,8 +154,6 @@ class _Writer:
         self.tmp, self.target, self.previous, self.today = tmp, target, previous, today
         self.conn: sqlite3.Connection | None = None
         self.patch = False
-        self.inverse: dict[str, str] = {}
-        self.hosts: list[dict[str, Any]] = []
         self.rows: dict[str, list[tuple[Any, ...]]] = {}
         self.pending = 0
         self.written: set[str] = set()  # ids of the laws whose rows this patch rewrote
@@ -166,19 +169,18 @@ class _Writer:
         if not self.patch:
             conn.executescript(SCHEMA_SQL.read_text(encoding="utf-8"))
         conn.execute("BEGIN")
-        self.inverse = corpus.inverse()
-        self.hosts = corpus.official_hosts
         self.rows = {t: [] for t in ("laws", "relations", *tables.LAW_CHILD_TABLES)}
         self.conn = conn
         return conn
 
-    def add(self, corpus: Corpus, rec: dict[str, Any]) -> None:
+    def add(self, corpus: Corpus, law: dict[str, list[tuple[Any, ...]]]) -> None:
         conn = self.conn or self._open(corpus)
         if self.patch:
             self._flush()
-            _delete_laws(conn, "= ?", [rec["id"]])
-            self.written.add(rec["id"])
-        for table, rows in tables.law_rows(rec, self.inverse, self.hosts).items():
+            law_id = law["laws"][0][0]
+            _delete_laws(conn, "= ?", [law_id])
+            self.written.add(law_id)
+        for table, rows in law.items():
             self.rows[table].extend(rows)
         self.pending += 1
         if self.pending >= self.BATCH:

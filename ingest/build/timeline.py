@@ -102,9 +102,12 @@ def recompute(conn: sqlite3.Connection, countries: list[str], today: dt.date) ->
     return len(rows)
 
 
+_NEGATE = str.maketrans("0123456789", "9876543210")
+
+
 def _neg(day: str) -> str:
-    """Sorts later days first."""
-    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in day)
+    """Sorts later days first (days are ISO dates: ASCII digits and hyphens)."""
+    return day.translate(_NEGATE)
 
 
 def _force_start(row: tuple[Any, ...]) -> tuple[str | None, bool]:

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ingest.common.problems import Problem
 from ingest.records.files import digest, discover, show
-from ingest.records.model import Corpus, LawFacts, facts_of
+from ingest.records.model import Corpus, LawFacts
 from ingest.rules import answers as answer_rules
 from ingest.rules import laws as rules
 from ingest.rules import reviews as review_rules
 from ingest.rules import source_checks as source_check_rules
-from ingest.rules.reading import FileResult, read_all
+from ingest.rules.reading import FileResult, LawRows, read_all
 
 
 @dataclass
@@ -35,7 +35,7 @@ class Previous:
     builder: str = ""  # digest of the code and SQL that wrote that build
 
 
-Sink = Callable[[Corpus, dict[str, Any]], None]
+Sink = Callable[[Corpus, Any], None]  # receives the rows `rows` made of each valid law record
 
 
 def load(
@@ -44,9 +44,11 @@ def load(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     sink: Sink | None = None,
+    rows: LawRows | None = None,
 ) -> Corpus:
-    """Read the laws folder. Each valid law record is passed to `sink` (if any)
-    as it is read and then dropped, so memory holds only the small facts."""
+    """Read the laws folder. What `rows` makes of each valid law record (in the
+    worker process that read it) is passed to `sink` (if any) as it is read;
+    the parsed record is dropped, so memory holds only the small facts."""
     root = root.resolve()
     found, problems = discover(root)
     corpus = _read_support(root, found, problems)
@@ -71,24 +73,22 @@ def load(
         to_read.append((file, key))
     if progress and corpus.reused:
         progress(corpus.reused)
-    results = read_all(schema_dir, [("law", p) for p, _ in to_read], jobs=jobs, progress=progress)
+    # the workers check each record on its own and make its rows; here, what needs every record
+    context = replace(corpus, laws={}, problems=[], digests={}, answer_files={}, review_files={}, peer_files={})
+    results = read_all(schema_dir, [("law", p) for p, _ in to_read], jobs=jobs, progress=progress, context=context, rows=rows)
     for (_, key), res in zip(to_read, results, strict=True):
         corpus.parsed += 1
         corpus.digests[key] = res.digest
-        if res.data is None:
+        if res.facts is None:
             corpus.problems.extend(res.problems)
             continue
-        more = rules.record_problems(res.path, res.data, corpus)
-        if more:
-            corpus.problems.extend(more)
-            continue
-        rid = res.data["id"]
+        rid = res.facts.id
         if rid in corpus.laws:
             corpus.problems.append(Problem(res.path, 1, "id", f"'{rid}' is already the id of {corpus.laws[rid].path}"))
             continue
-        _add_law(corpus, facts_of(res.path, res.data, corpus.official_hosts))
+        _add_law(corpus, res.facts)
         if sink:
-            sink(corpus, res.data)
+            sink(corpus, res.rows)
     return corpus
 
 
@@ -184,9 +184,10 @@ def validate(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     sink: Sink | None = None,
+    rows: LawRows | None = None,
 ) -> Corpus:
     """Load and apply every rule; `corpus.problems` lists all problems, sorted."""
-    corpus = load(root, previous, jobs, progress, sink)
+    corpus = load(root, previous, jobs, progress, sink, rows)
     required = sorted({vocab for _, _, vocab in rules.SCHEMA_ENUMS} | {"languages", "relation-types", "answer-values"})
     missing = [v for v in required if v not in corpus.vocab]
     if missing:
