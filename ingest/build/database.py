@@ -15,12 +15,13 @@ import json
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
 
-from ingest.build import peer_tables, source_checks, tables, timeline, times_table
+from ingest.build import build_state, peer_tables, source_checks, tables, timeline, times_table
 from ingest.common.atomic import alive
 from ingest.common.paths import DB_DIR, PACKAGE
 from ingest.records.files import digest
@@ -61,6 +62,9 @@ def read_previous(db_path: Path) -> Previous | None:
     """Digests and law facts of an existing database, or None if unusable."""
     if not db_path.exists():
         return None
+    state = build_state.load(db_path)
+    if state is not None:
+        return state
     try:
         with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
             digests = dict(conn.execute("SELECT path, digest FROM files"))
@@ -118,6 +122,7 @@ def build(
     replaces `db_path` only if every rule passes. Returns the corpus (with its
     problems) and the row counts, or None for the counts when nothing was
     written (problems found, or nothing changed since `previous`)."""
+    started = time.time_ns()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(db_path)
     if previous and previous.builder != builder_digest():
@@ -133,6 +138,8 @@ def build(
             os.fsync(fh.fileno())
         os.replace(tmp, db_path)
         _fsync_dir(db_path.parent)
+        with suppress(OSError):  # only an aid to the next build, which reads the database when it is missing
+            build_state.save(db_path, corpus, builder_digest(), writer.times, writer.times_today.isoformat(), started)
         return corpus, counts
     finally:
         writer.close()
@@ -157,6 +164,8 @@ class _Writer:
         self.rows: dict[str, list[tuple[Any, ...]]] = {}
         self.pending = 0
         self.written: set[str] = set()  # ids of the laws whose rows this patch rewrote
+        self.times: dict[str, times_table.Times] = {}
+        self.times_today = self.today
 
     def _open(self, corpus: Corpus) -> sqlite3.Connection:
         # Patch a copy of the previous database when only law files changed.
@@ -216,7 +225,8 @@ class _Writer:
         tables.codebook_and_answers(conn, corpus)
         source_checks.write(conn, corpus)
         # when each record file was created and last changed (git history, else its own dates)
-        times_table.write(conn, corpus, self.patch)
+        self.times_today = dt.date.today()  # the day the times in the records are taken up to (not --today)
+        self.times = times_table.write(conn, corpus, self.previous if self.patch else None, self.times_today)
         conn.execute("COMMIT")
         # derived tables: recomputed for the countries whose laws changed
         conn.execute("CREATE TEMP TABLE affected_countries (code TEXT PRIMARY KEY)")

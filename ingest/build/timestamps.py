@@ -96,6 +96,7 @@ def record_times(
     today: dt.date | None = None,
     files: Mapping[str, str] | None = None,
     known: Mapping[str, Sequence[Any]] | None = None,
+    same: Mapping[str, Times] | None = None,
 ) -> dict[str, Times]:
     """Created and updated times of every file below the laws folder `root`
     (see the module's docstring for the rules). `use_git=False` uses the
@@ -104,7 +105,9 @@ def record_times(
     A caller that has already read the folder may pass `files` (path below
     `root` -> kind, as `record_files` gives) and, in `known`, the dates that
     count for the times of the files it has parsed (path -> dates, as
-    `law_dates` or `support_dates` give): those files are then not read again."""
+    `law_dates` or `support_dates` give): those files are then not read again.
+    `same` gives times found in the records themselves that are known not to
+    have changed (same content, same `today`): they are used when git is not."""
     root = Path(root).resolve()
     if files is None:
         files = record_files(root)
@@ -114,8 +117,12 @@ def record_times(
             return found
     base = str(root)
     known = known or {}
+    same = same or {}
     out: dict[str, Times] = {}
     for rel, kind in files.items():
+        if rel in same:
+            out[rel] = same[rel]
+            continue
         dates = known.get(rel)
         if dates is not None:
             times = _times_of(os.path.join(base, rel), span(dates, today))

@@ -72,6 +72,7 @@ class Corpus:
     official_hosts: list[dict[str, Any]] = field(default_factory=list)  # sources/official-hosts.yml entries
     source_check_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # country -> (path, data)
     digests: dict[str, str] = field(default_factory=dict)  # shown path -> content digest
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # law file -> (size, mtime ns) when its digest was taken
     problems: list[Problem] = field(default_factory=list)
     parsed: int = 0  # law files parsed in this run
     reused: int = 0  # law files whose content was unchanged and not parsed again

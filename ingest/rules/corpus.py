@@ -10,13 +10,14 @@ from that build, which only exists if they were valid.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ingest.common.problems import Problem
-from ingest.records.files import digest, discover, show
+from ingest.records.files import digest, discover, show, shower
 from ingest.records.model import Corpus, LawFacts
 from ingest.rules import answers as answer_rules
 from ingest.rules import laws as rules
@@ -33,6 +34,11 @@ class Previous:
     digests: dict[str, str] = field(default_factory=dict)
     facts: dict[str, LawFacts] = field(default_factory=dict)
     builder: str = ""  # digest of the code and SQL that wrote that build
+    # size and modification time of law files when their digest was taken: a
+    # file with the same ones now is not read again to take its digest
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    times: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # record_times rows of that build
+    times_today: str = ""  # the day those times were computed on
 
 
 Sink = Callable[[Corpus, Any], None]  # receives the rows `rows` made of each valid law record
@@ -59,14 +65,16 @@ def load(
     corpus.incremental = previous is not None
 
     to_read: list[tuple[str, str]] = []
+    shown = shower()
     for file, key in law_files:
         if previous and key in previous.facts:
-            with open(file, "rb") as fh:
-                h = digest(fh.read())
+            h, sig = _digest(file, previous.stats.get(key), previous.digests.get(key))
             if previous.digests.get(key) == h:
                 old = previous.facts[key]
-                old.path = show(file)
+                old.path = shown(file)
                 corpus.digests[key] = h
+                if sig:
+                    corpus.stats[key] = sig
                 _add_law(corpus, old)
                 corpus.reused += 1
                 continue
@@ -79,6 +87,8 @@ def load(
     for (_, key), res in zip(to_read, results, strict=True):
         corpus.parsed += 1
         corpus.digests[key] = res.digest
+        if res.stat:
+            corpus.stats[key] = res.stat
         if res.facts is None:
             corpus.problems.extend(res.problems)
             continue
@@ -90,6 +100,17 @@ def load(
         if sink:
             sink(corpus, res.rows)
     return corpus
+
+
+def _digest(file: str, known: tuple[int, int] | None, known_digest: str | None) -> tuple[str, tuple[int, int] | None]:
+    """The digest of a file and its (size, mtime ns): the digest already known
+    when the file's size and modification time are those it had then."""
+    st = os.stat(file)
+    sig = (st.st_size, st.st_mtime_ns)
+    if known_digest and known == sig:
+        return known_digest, sig
+    with open(file, "rb") as fh:
+        return digest(fh.read()), sig
 
 
 def load_support(root: Path) -> Corpus:

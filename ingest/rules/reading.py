@@ -35,14 +35,18 @@ class FileResult:
     problems: list[Problem] = field(default_factory=list)
     facts: LawFacts | None = None  # of a valid law record read by read_law
     rows: Any = None  # what the build makes of it (LawRows)
+    stat: tuple[int, int] | None = None  # size and modification time (ns) of the file read
 
 
 def read_one(schema_dir: str, kind: str, path: str, data: bytes | None = None) -> FileResult:
     """Read, parse and schema-check one file."""
     shown = show(path)
+    stat = None
     try:
         if data is None:
             with open(path, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                stat = (st.st_size, st.st_mtime_ns)
                 data = fh.read()
     except OSError as exc:
         return FileResult(shown, kind, "", None, [Problem(shown, 0, "", f"cannot be read: {exc.strerror}")])
@@ -54,7 +58,7 @@ def read_one(schema_dir: str, kind: str, path: str, data: bytes | None = None) -
     _normalise(kind, record)
     found = schemas.check(schema_dir, kind, record)
     if not found:
-        return FileResult(shown, kind, h, record)
+        return FileResult(shown, kind, h, record, stat=stat)
     _, lines = yamlsafe.load(data, lines=True)
     problems = [Problem(shown, yamlsafe.line_for(lines, p), dotted(p), msg) for p, msg in found]
     return FileResult(shown, kind, h, None, problems)
