@@ -166,6 +166,7 @@ class _Writer:
         self.written: set[str] = set()  # ids of the laws whose rows this patch rewrote
         self.times: dict[str, times_table.Times] = {}
         self.times_today = self.today
+        self.indexes: list[str] = []  # of a new database: made once the laws' rows are in
 
     def _open(self, corpus: Corpus) -> sqlite3.Connection:
         # Patch a copy of the previous database when only law files changed.
@@ -176,7 +177,9 @@ class _Writer:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         if not self.patch:
-            conn.executescript(SCHEMA_SQL.read_text(encoding="utf-8"))
+            # the indexes are made once the rows are in: sorting them once is faster than growing them row by row
+            tables_sql, self.indexes = _split_indexes(SCHEMA_SQL.read_text(encoding="utf-8"))
+            conn.executescript(tables_sql)
         conn.execute("BEGIN")
         self.rows = {t: [] for t in ("laws", "relations", *tables.LAW_CHILD_TABLES)}
         self.conn = conn
@@ -218,6 +221,8 @@ class _Writer:
             conn.executemany("DELETE FROM files WHERE path = ?", stale)
             _files(conn, [(p, d) for p, d in corpus.digests.items() if old.get(p) != d])
         else:
+            for statement in self.indexes:
+                conn.execute(statement)
             tables.vocabularies(conn, corpus)
             tables.countries(conn, corpus)
             _files(conn, [*corpus.digests.items(), (BUILDER, builder_digest())])
@@ -263,6 +268,17 @@ class _Writer:
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+
+
+def _split_indexes(schema: str) -> tuple[str, list[str]]:
+    """The schema without its CREATE INDEX statements (one a line in db/schema.sql), and those statements."""
+    rest, indexes = [], []
+    for line in schema.splitlines():
+        if line.startswith("CREATE INDEX "):
+            indexes.append(line.split(";", 1)[0] + ";")
+        else:
+            rest.append(line)
+    return "\n".join(rest), indexes
 
 
 def _affected_countries(ids: set[str], corpus: Corpus, previous: Previous) -> set[str]:
