@@ -12,6 +12,7 @@ import pytest
 from bench.synthetic import make_corpus
 from ingest.build import build_state
 from ingest.build.database import build, read_previous
+from ingest.rules.corpus import validate
 from tests.test_build import dump, edit
 
 
@@ -105,3 +106,22 @@ def test_a_state_from_another_day_still_gives_the_full_build(synthetic: Path, tm
     assert counts and corpus.parsed == 1
     build(synthetic, full)
     assert dump(db) == dump(full)
+
+
+def test_worker_processes_give_what_one_process_gives(synthetic: Path, tmp_path: Path) -> None:
+    # 1,200 records: enough for the records to be read, checked and made into rows in worker processes
+    bad = synthetic / "vn" / "synthetic-law-21.yml"
+    good = bad.read_text(encoding="utf-8")
+    bad.write_text(good.replace("    language: vi\n", "    language: xx\n", 1), encoding="utf-8")
+    one = validate(synthetic, jobs=1).problems
+    two = validate(synthetic, jobs=2).problems
+    assert one == two
+    found = [p for p in one if p.field == "links[0].language"]
+    assert len(found) == 1 and found[0].path.endswith("vn/synthetic-law-21.yml") and found[0].line == 24
+    bad.write_text(good, encoding="utf-8")
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    corpus_a, counts_a = build(synthetic, a, jobs=1)
+    corpus_b, counts_b = build(synthetic, b, jobs=2)
+    assert counts_a == counts_b and counts_a and counts_a["laws"] == 1200
+    assert corpus_a.laws == corpus_b.laws
+    assert dump(a) == dump(b)

@@ -93,14 +93,12 @@ def save(db_path: Path, corpus: Corpus, builder: str, times: dict[str, Times], t
 def load(db_path: Path) -> Previous | None:
     """The state of the database at `db_path`, or None when there is no usable one."""
     try:
-        with _no_collection(), open(path_of(db_path), "rb") as fh:
-            state: Any = marshal.loads(fh.read())
+        with _no_collection():
+            state: Any = marshal.loads(path_of(db_path).read_bytes())
             if not isinstance(state, dict) or state.get("version") != VERSION or state["database"] != _identity(db_path):
                 return None
-            facts = {key: LawFacts(f[0], f[1], key, *f[2:]) for key, f in state["facts"]}
-            previous = Previous(
-                dict(state["digests"]), facts, state["builder"], state["stats"], state["times"], state["times_today"]
-            )
+            facts = {key: LawFacts(f[0], f[1], key, *f[2:]) for key, f in state.pop("facts")}
+            previous = Previous(state["digests"], facts, state["builder"], state["stats"], state["times"], state["times_today"])
             # kept for the whole build and never garbage: the collector need not walk them again
             gc.freeze()
             return previous
