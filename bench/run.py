@@ -1,11 +1,14 @@
 """Benchmark the repository at scale and print the figures.
 
-    python -m bench.run [--sizes 1000,10000,100000] [--requests 200] [--clients 1]
+    python -m bench.run [--sizes 1000,10000,100000] [--countries 200] [--no-serve]
+                        [--requests 200] [--clients 1]
 
 For each size: a synthetic corpus of valid records (bench/synthetic.py) is
 validated and built, beside the floor measured in the same run (bench/floor.py:
 the same files parsed with PyYAML's C loader in one process plus one
 executemany into SQLite); then one record is edited and the database rebuilt.
+The same is done at the largest size for the compare corpus of --countries
+countries (bench/compare_corpus.py: a codebook and every country's answers).
 For the largest size, the database is served the way `lawrepo serve` serves it
 and page latencies are measured beside Datasette's own default table page for
 a bare table of the same rows. Every figure is measured in this run; ratios
@@ -29,6 +32,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.compare_corpus import make_compare_corpus
 from bench.synthetic import make_corpus
 from ingest.site.serve import datasette_args, ensure_inspect_file
 
@@ -89,19 +93,24 @@ def lawrepo(*args: str) -> list[str]:
 # --------------------------------------------------------------------------
 
 
-def bench_size(n: int, work: Path) -> dict[str, float]:
-    folder = work / f"n{n}"
+def bench_size(n: int, work: Path, countries: int = 0) -> dict[str, float]:
+    """Floor, validation, full build and one-record rebuild of a synthetic
+    corpus of `n` records: the ASEAN one, or (countries > 0) the compare
+    corpus of that many countries with a codebook and every country's answers."""
+    folder = work / (f"n{n}" if not countries else f"n{n}-c{countries}")
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     t = time.perf_counter()
-    laws = make_corpus(folder, n)
+    laws = make_compare_corpus(folder, laws=n, countries=countries) if countries else make_corpus(folder, n)
     gen = time.perf_counter() - t
     size_kb = sum(p.stat().st_size for p in laws.glob("[a-z][a-z]/*.yml")) / n / 1024
     db = folder / "laws.db"
     floor_s, floor_mb = measure([sys.executable, "-m", "bench.floor", str(laws), str(folder / "floor.db")], folder)
     val_s, val_mb = measure(lawrepo("validate", str(laws)), folder)
     build_s, build_mb = measure(lawrepo("build", "--full", "--laws", str(laws), "--db", str(db)), folder)
+    # files written a moment ago are read again by the next build (their time may not have moved yet)
+    time.sleep(2)
     one = laws / "th" / "synthetic-law-8.yml"
     one.write_text(one.read_text(encoding="utf-8").replace("short_title: SA 8", "short_title: SA 8 edited"), encoding="utf-8")
     edit_s, edit_mb = measure(lawrepo("build", "--laws", str(laws), "--db", str(db)), folder)
@@ -109,6 +118,7 @@ def bench_size(n: int, work: Path) -> dict[str, float]:
     assert row == ("SA 8 edited",), row
     return {
         "records": n,
+        "countries": countries or 11,
         "kb_per_record": size_kb,
         "generate_s": gen,
         "floor_s": floor_s,
@@ -229,6 +239,13 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=200, help="requests per page for latency")
     ap.add_argument("--clients", type=int, default=1, help="concurrent clients for latency")
     ap.add_argument("--work", type=Path, default=OUT, help="where corpora and databases are written")
+    ap.add_argument(
+        "--countries",
+        type=int,
+        default=200,
+        help="also build the compare corpus of this many countries at the largest size (0: no)",
+    )
+    ap.add_argument("--no-serve", action="store_true", help="measure the builds only, not the serving")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"Machine: {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; SQLite {sqlite3.sqlite_version}")
@@ -237,6 +254,9 @@ def main() -> None:
         r = bench_size(n, args.work)
         rows.append(r)
         print(f"  {n:>7,} records done ({r['kb_per_record']:.1f} KB each)", flush=True)
+    wide = bench_size(sizes[-1], args.work, args.countries) if args.countries else None
+    if wide:
+        print(f"  {sizes[-1]:>7,} records in {args.countries} countries done", flush=True)
     print()
     head = (
         f"{'records':>8} {'floor s':>8} {'validate s':>10} {'build s':>8} {'rec/s':>7} {'build/floor':>11} "
@@ -250,6 +270,18 @@ def main() -> None:
             f"{r['records_per_s']:>7,.0f} {r['ratio_to_floor']:>11.2f} {r['build_mb']:>8.0f} {r['floor_mb']:>8.0f} "
             f"{r['db_mb']:>7.1f} {r['edit_one_s']:>10.2f} {r['build_s'] / r['records'] * 1e6:>7.0f}"
         )
+    print()
+    print("Build and rebuild (issue 18 item 5: targets build/floor <= 0.70, peak <= 300 MB, one record <= 2 s)")
+    for r in [*rows, *([wide] if wide else [])]:
+        print(
+            f"  {r['records']:>7,} records, {r['countries']:>3} countries: full build {r['build_s']:6.1f} s = "
+            f"{r['ratio_to_floor']:.2f} x floor ({r['floor_s']:.1f} s, same run); peak RSS {r['build_mb']:4.0f} MB; "
+            f"one record rebuilt in {r['edit_one_s']:5.2f} s (peak {r['edit_one_mb']:.0f} MB)"
+        )
+    OUT.mkdir(parents=True, exist_ok=True)
+    if args.no_serve:
+        (OUT / "results.json").write_text(json.dumps({"sizes": rows, "countries": wide}, indent=2))
+        return
     serving = bench_serving(args.work / f"n{sizes[-1]}" / "laws.db", args.requests, args.clients)
     print()
     print(f"Serving {sizes[-1]:,} records as `lawrepo serve` does ({args.clients} client(s), {args.requests} requests each)")
@@ -259,8 +291,7 @@ def main() -> None:
             f"  {name:<36} median {s['median_ms']:7.1f} ms   p99 {s['p99_ms']:7.1f} ms   "
             f"median ratio to bare table {s['median_ms'] / base:5.2f}"
         )
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "results.json").write_text(json.dumps({"sizes": rows, "serving": serving}, indent=2))
+    (OUT / "results.json").write_text(json.dumps({"sizes": rows, "countries": wide, "serving": serving}, indent=2))
 
 
 if __name__ == "__main__":

@@ -15,12 +15,13 @@ import json
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
 
-from ingest.build import peer_tables, source_checks, tables, timeline, timestamps
+from ingest.build import build_state, peer_tables, source_checks, tables, timeline, times_table
 from ingest.common.atomic import alive
 from ingest.common.paths import DB_DIR, PACKAGE
 from ingest.records.files import digest
@@ -61,6 +62,9 @@ def read_previous(db_path: Path) -> Previous | None:
     """Digests and law facts of an existing database, or None if unusable."""
     if not db_path.exists():
         return None
+    state = build_state.load(db_path)
+    if state is not None:
+        return state
     try:
         with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
             digests = dict(conn.execute("SELECT path, digest FROM files"))
@@ -80,7 +84,7 @@ def read_previous(db_path: Path) -> Previous | None:
             facts = {}
             for row in conn.execute(
                 "SELECT id, country, file, status, adopted, promulgated, in_force, repealed, "
-                "evidence, verification, provenance_note IS NOT NULL, areas FROM laws"
+                "evidence, verification, provenance_note IS NOT NULL, areas, last_verified FROM laws"
             ):
                 d = {k: v for k, v in zip(("adopted", "promulgated", "in_force", "repealed"), row[4:8], strict=True) if v}
                 facts[row[2]] = LawFacts(
@@ -96,6 +100,7 @@ def read_previous(db_path: Path) -> Previous | None:
                     bool(row[10]),
                     refs.get(row[0], []),
                     quoted.get(row[0], []),
+                    row[12],
                 )
             builder = digests.pop(BUILDER, "")
             return Previous(digests, facts, builder)
@@ -117,6 +122,7 @@ def build(
     replaces `db_path` only if every rule passes. Returns the corpus (with its
     problems) and the row counts, or None for the counts when nothing was
     written (problems found, or nothing changed since `previous`)."""
+    started = time.time_ns()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(db_path)
     if previous and previous.builder != builder_digest():
@@ -124,7 +130,7 @@ def build(
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
     writer = _Writer(tmp, db_path, previous, today or dt.date.today())
     try:
-        corpus = validate(root, previous=previous, today=today, jobs=jobs, progress=progress, sink=writer.add)
+        corpus = validate(root, previous=previous, today=today, jobs=jobs, progress=progress, sink=writer.add, rows=law_rows)
         if corpus.problems or (previous and previous.digests == corpus.digests and db_path.exists()):
             return corpus, None
         counts = writer.finish(corpus)
@@ -132,11 +138,18 @@ def build(
             os.fsync(fh.fileno())
         os.replace(tmp, db_path)
         _fsync_dir(db_path.parent)
+        with suppress(OSError):  # only an aid to the next build, which reads the database when it is missing
+            build_state.save(db_path, corpus, builder_digest(), writer.times, writer.times_today.isoformat(), started)
         return corpus, counts
     finally:
         writer.close()
         with suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def law_rows(corpus: Corpus, rec: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of one valid law record (made in the process that read it)."""
+    return tables.law_rows(rec, corpus.inverse(), corpus.official_hosts)
 
 
 class _Writer:
@@ -148,11 +161,12 @@ class _Writer:
         self.tmp, self.target, self.previous, self.today = tmp, target, previous, today
         self.conn: sqlite3.Connection | None = None
         self.patch = False
-        self.inverse: dict[str, str] = {}
-        self.hosts: list[dict[str, Any]] = []
         self.rows: dict[str, list[tuple[Any, ...]]] = {}
         self.pending = 0
         self.written: set[str] = set()  # ids of the laws whose rows this patch rewrote
+        self.times: dict[str, times_table.Times] = {}
+        self.times_today = self.today
+        self.indexes: list[str] = []  # of a new database: made once the laws' rows are in
 
     def _open(self, corpus: Corpus) -> sqlite3.Connection:
         # Patch a copy of the previous database when only law files changed.
@@ -163,21 +177,22 @@ class _Writer:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         if not self.patch:
-            conn.executescript(SCHEMA_SQL.read_text(encoding="utf-8"))
+            # the indexes are made once the rows are in: sorting them once is faster than growing them row by row
+            tables_sql, self.indexes = _split_indexes(SCHEMA_SQL.read_text(encoding="utf-8"))
+            conn.executescript(tables_sql)
         conn.execute("BEGIN")
-        self.inverse = corpus.inverse()
-        self.hosts = corpus.official_hosts
         self.rows = {t: [] for t in ("laws", "relations", *tables.LAW_CHILD_TABLES)}
         self.conn = conn
         return conn
 
-    def add(self, corpus: Corpus, rec: dict[str, Any]) -> None:
+    def add(self, corpus: Corpus, law: dict[str, list[tuple[Any, ...]]]) -> None:
         conn = self.conn or self._open(corpus)
         if self.patch:
             self._flush()
-            _delete_laws(conn, "= ?", [rec["id"]])
-            self.written.add(rec["id"])
-        for table, rows in tables.law_rows(rec, self.inverse, self.hosts).items():
+            law_id = law["laws"][0][0]
+            _delete_laws(conn, "= ?", [law_id])
+            self.written.add(law_id)
+        for table, rows in law.items():
             self.rows[table].extend(rows)
         self.pending += 1
         if self.pending >= self.BATCH:
@@ -206,6 +221,8 @@ class _Writer:
             conn.executemany("DELETE FROM files WHERE path = ?", stale)
             _files(conn, [(p, d) for p, d in corpus.digests.items() if old.get(p) != d])
         else:
+            for statement in self.indexes:
+                conn.execute(statement)
             tables.vocabularies(conn, corpus)
             tables.countries(conn, corpus)
             _files(conn, [*corpus.digests.items(), (BUILDER, builder_digest())])
@@ -213,11 +230,8 @@ class _Writer:
         tables.codebook_and_answers(conn, corpus)
         source_checks.write(conn, corpus)
         # when each record file was created and last changed (git history, else its own dates)
-        conn.execute("DELETE FROM record_times")
-        conn.executemany(
-            "INSERT INTO record_times VALUES (?, ?, ?, ?)",
-            [(p, *t) for p, t in sorted(timestamps.record_times(Path(corpus.root)).items())],
-        )
+        self.times_today = dt.date.today()  # the day the times in the records are taken up to (not --today)
+        self.times = times_table.write(conn, corpus, self.previous if self.patch else None, self.times_today)
         conn.execute("COMMIT")
         # derived tables: recomputed for the countries whose laws changed
         conn.execute("CREATE TEMP TABLE affected_countries (code TEXT PRIMARY KEY)")
@@ -254,6 +268,17 @@ class _Writer:
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+
+
+def _split_indexes(schema: str) -> tuple[str, list[str]]:
+    """The schema without its CREATE INDEX statements (one a line in db/schema.sql), and those statements."""
+    rest, indexes = [], []
+    for line in schema.splitlines():
+        if line.startswith("CREATE INDEX "):
+            indexes.append(line.split(";", 1)[0] + ";")
+        else:
+            rest.append(line)
+    return "\n".join(rest), indexes
 
 
 def _affected_countries(ids: set[str], corpus: Corpus, previous: Previous) -> set[str]:

@@ -75,26 +75,21 @@ def recompute(conn: sqlite3.Connection, countries: list[str], today: dt.date) ->
             base[law_id] += 1
     cells: dict[tuple[str, str], list[_Span]] = defaultdict(list)
     starts_of = {law_id: _force_start(row) for law_id, row in laws.items()}
+    # what each law contributes whatever the area: its enacted and in-force spans (without the ranking key's head)
+    per_law: dict[str, list[tuple[str, str, str | None, bool, str, str]]] = {}
     for law_id, country, area, position in conn.execute(
         f"SELECT la.law_id, l.country, la.area, la.position FROM law_areas la JOIN laws l ON l.id = la.law_id "
         f"WHERE l.country IN ({marks}) AND l.status != 'draft'",
         countries,
     ):
+        parts = per_law.get(law_id)
+        if parts is None:
+            parts = per_law[law_id] = _law_spans(laws[law_id], starts_of, successors.get(law_id, []), laws, today)
         row = laws[law_id]
-        force, force_approx = starts_of[law_id]
-        ends, ends_approx = _end(row, successors.get(law_id, []), starts_of, laws, today)
         key_tail = (position != 0, law_id in amends, -base[law_id], row[7])
-        enact = next((d for d in (_day(row[3]), _day(row[4])) if d[0]), (None, True))
-        if enact[0] and (force is None or enact[0] < force):
-            stop = force if force is not None else ends
-            cells[(country, area)].append(
-                _Span(law_id, "enacted-not-in-force", enact[0], stop, enact[1], (1, *key_tail, _neg(enact[0]), law_id))
-            )
-        if force is not None:
-            status = "partly-in-force" if row[2] == "partly-in-force" else "in-force"
-            cells[(country, area)].append(
-                _Span(law_id, status, force, ends, force_approx or ends_approx, (0, *key_tail, _neg(force), law_id))
-            )
+        for status, starts, ends, approx, neg, _ in parts:
+            first = 1 if status == "enacted-not-in-force" else 0
+            cells[(country, area)].append(_Span(law_id, status, starts, ends, approx, (first, *key_tail, neg, law_id)))
     rows: list[tuple[Any, ...]] = []
     for (country, area), spans in sorted(cells.items()):
         rows.extend((country, area, *seg) for seg in _sweep(spans))
@@ -102,9 +97,35 @@ def recompute(conn: sqlite3.Connection, countries: list[str], today: dt.date) ->
     return len(rows)
 
 
+_NEGATE = str.maketrans("0123456789", "9876543210")
+
+
+def _law_spans(
+    row: tuple[Any, ...],
+    starts_of: dict[str, tuple[str | None, bool]],
+    successors: list[str],
+    laws: dict[str, tuple[Any, ...]],
+    today: dt.date,
+) -> list[tuple[str, str, str | None, bool, str, str]]:
+    """(status, starts, ends, approximate, negated start, law) of a law's
+    enacted-not-in-force and in-force spans, whatever the area."""
+    law_id = row[0]
+    force, force_approx = starts_of[law_id]
+    ends, ends_approx = _end(row, successors, starts_of, laws, today)
+    enact = next((d for d in (_day(row[3]), _day(row[4])) if d[0]), (None, True))
+    out: list[tuple[str, str, str | None, bool, str, str]] = []
+    if enact[0] and (force is None or enact[0] < force):
+        stop = force if force is not None else ends
+        out.append(("enacted-not-in-force", enact[0], stop, enact[1], _neg(enact[0]), law_id))
+    if force is not None:
+        status = "partly-in-force" if row[2] == "partly-in-force" else "in-force"
+        out.append((status, force, ends, force_approx or ends_approx, _neg(force), law_id))
+    return out
+
+
 def _neg(day: str) -> str:
-    """Sorts later days first."""
-    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in day)
+    """Sorts later days first (days are ISO dates: ASCII digits and hyphens)."""
+    return day.translate(_NEGATE)
 
 
 def _force_start(row: tuple[Any, ...]) -> tuple[str | None, bool]:

@@ -43,7 +43,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -89,20 +89,45 @@ def span(dates: Iterable[Any], today: dt.date | None = None) -> tuple[str, str] 
     return f"{full[0]}T00:00:00Z", f"{full[-1]}T00:00:00Z"
 
 
-def record_times(root: Path, *, use_git: bool = True, today: dt.date | None = None) -> dict[str, Times]:
+def record_times(
+    root: Path,
+    *,
+    use_git: bool = True,
+    today: dt.date | None = None,
+    files: Mapping[str, str] | None = None,
+    known: Mapping[str, Sequence[Any]] | None = None,
+    same: Mapping[str, Times] | None = None,
+) -> dict[str, Times]:
     """Created and updated times of every file below the laws folder `root`
     (see the module's docstring for the rules). `use_git=False` uses the
-    records' own dates even inside a git work tree."""
+    records' own dates even inside a git work tree.
+
+    A caller that has already read the folder may pass `files` (path below
+    `root` -> kind, as `record_files` gives) and, in `known`, the dates that
+    count for the times of the files it has parsed (path -> dates, as
+    `law_dates` or `support_dates` give): those files are then not read again.
+    `same` gives times found in the records themselves that are known not to
+    have changed (same content, same `today`): they are used when git is not."""
     root = Path(root).resolve()
-    files = record_files(root)
+    if files is None:
+        files = record_files(root)
     if use_git:
         found = _git_times(root, list(files))
         if found is not None:
             return found
     base = str(root)
+    known = known or {}
+    same = same or {}
     out: dict[str, Times] = {}
     for rel, kind in files.items():
-        times = _record_time(os.path.join(base, rel), kind, today)
+        if rel in same:
+            out[rel] = same[rel]
+            continue
+        dates = known.get(rel)
+        if dates is not None:
+            times = _times_of(os.path.join(base, rel), span(dates, today))
+        else:
+            times = _record_time(os.path.join(base, rel), kind, today)
         if times is not None:
             out[rel] = times
     return out
@@ -254,9 +279,14 @@ def _record_time(path: str, kind: str, today: dt.date | None) -> Times | None:
                 found = span(law_dates(fh.read()), today)
         elif kind in ("country", "answers", "codebook"):
             with open(path, "rb") as fh:
-                found = span(_support_dates(kind, yamlsafe.load(fh.read())[0]), today)
+                found = span(support_dates(kind, yamlsafe.load(fh.read())[0]), today)
     except (OSError, UnicodeDecodeError, yamlsafe.LoadError):
         found = None  # unreadable here: the build reports it; the file's time stands in
+    return _times_of(path, found)
+
+
+def _times_of(path: str, found: tuple[str, str] | None) -> Times | None:
+    """The times found in a record, else the file's modification time."""
     if found:
         return (*found, "record")
     try:
@@ -348,7 +378,8 @@ def _law_dates_yaml(text: str) -> list[str]:
     return found
 
 
-def _support_dates(kind: str, data: Any) -> list[Any]:
+def support_dates(kind: str, data: Any) -> list[Any]:
+    """The dates of a country profile, answers file or codebook that count for its times."""
     if not isinstance(data, dict):
         return []
     if kind == "country":

@@ -12,6 +12,8 @@ def fold(text: str) -> str:
 
     Scripts without Latin letters are returned as they are (combining vowel
     signs of Thai, Khmer, Lao and Burmese are kept)."""
+    if text.isascii():
+        return text  # nothing to remove (and most titles are English)
     out: list[str] = []
     for ch in unicodedata.normalize("NFD", text.translate(_EXTRA)):
         if unicodedata.combining(ch) and "LATIN" in _base_name(out):

@@ -32,6 +32,7 @@ class LawFacts:
     has_note: bool = False
     provisions: list[str] = field(default_factory=list)  # refs in the form ref_key() gives
     quoted: list[str] = field(default_factory=list)  # refs of provisions quoted from an official text
+    last_verified: str | None = None  # provenance.last_verified
 
 
 def facts_of(path: str, rec: dict[str, Any], hosts: Sequence[Mapping[str, Any]] = ()) -> LawFacts:
@@ -49,6 +50,7 @@ def facts_of(path: str, rec: dict[str, Any], hosts: Sequence[Mapping[str, Any]] 
         has_note=bool(prov.get("note")),
         provisions=[ref_key(p["ref"]) for p in rec.get("provisions") or []],
         quoted=official_quotes(rec.get("provisions") or [], hosts),
+        last_verified=prov.get("last_verified"),
     )
 
 
@@ -70,6 +72,7 @@ class Corpus:
     official_hosts: list[dict[str, Any]] = field(default_factory=list)  # sources/official-hosts.yml entries
     source_check_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # country -> (path, data)
     digests: dict[str, str] = field(default_factory=dict)  # shown path -> content digest
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # law file -> (size, mtime ns) when its digest was taken
     problems: list[Problem] = field(default_factory=list)
     parsed: int = 0  # law files parsed in this run
     reused: int = 0  # law files whose content was unchanged and not parsed again

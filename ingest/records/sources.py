@@ -7,6 +7,7 @@ official: government sites and gazettes, and faithful copies of official texts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,14 +26,10 @@ def official_entry(url: str | None, hosts: Hosts) -> Mapping[str, Any] | None:
     subdomains. A prefix with a path matches that host and path prefix."""
     if not url:
         return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    found = _host_and_path(url)
+    if found is None:
         return None
-    host = (parts.hostname or "").lower()
-    if host.startswith("www."):
-        host = host[4:]
-    where = host + parts.path
+    host, where = found
     for entry in hosts:
         prefix = str(entry["prefix"]).lower()
         if "/" in prefix:
@@ -41,6 +38,19 @@ def official_entry(url: str | None, hosts: Hosts) -> Mapping[str, Any] | None:
         elif host == prefix or host.endswith("." + prefix):
             return entry
     return None
+
+
+@lru_cache(maxsize=4096)  # a record's addresses are looked at by several rules and tables
+def _host_and_path(url: str) -> tuple[str, str] | None:
+    """The host (without www.) and the host and path of an address, lower-case host."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    return host, host + parts.path
 
 
 def official_quotes(provisions: Iterable[Mapping[str, Any]], hosts: Hosts) -> list[str]:

@@ -10,19 +10,21 @@ from that build, which only exists if they were valid.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ingest.common.problems import Problem
-from ingest.records.files import digest, discover, show
-from ingest.records.model import Corpus, LawFacts, facts_of
+from ingest.records.files import digest, discover, show, shower
+from ingest.records.model import Corpus, LawFacts
 from ingest.rules import answers as answer_rules
 from ingest.rules import laws as rules
 from ingest.rules import reviews as review_rules
 from ingest.rules import source_checks as source_check_rules
-from ingest.rules.reading import FileResult, read_all
+from ingest.rules.reading import FileResult, LawRows, read_all
 
 
 @dataclass
@@ -33,9 +35,14 @@ class Previous:
     digests: dict[str, str] = field(default_factory=dict)
     facts: dict[str, LawFacts] = field(default_factory=dict)
     builder: str = ""  # digest of the code and SQL that wrote that build
+    # size and modification time of law files when their digest was taken: a
+    # file with the same ones now is not read again to take its digest
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    times: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # record_times rows of that build
+    times_today: str = ""  # the day those times were computed on
 
 
-Sink = Callable[[Corpus, dict[str, Any]], None]
+Sink = Callable[[Corpus, Any], None]  # receives the rows `rows` made of each valid law record
 
 
 def load(
@@ -44,9 +51,11 @@ def load(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     sink: Sink | None = None,
+    rows: LawRows | None = None,
 ) -> Corpus:
-    """Read the laws folder. Each valid law record is passed to `sink` (if any)
-    as it is read and then dropped, so memory holds only the small facts."""
+    """Read the laws folder. What `rows` makes of each valid law record (in the
+    worker process that read it) is passed to `sink` (if any) as it is read;
+    the parsed record is dropped, so memory holds only the small facts."""
     root = root.resolve()
     found, problems = discover(root)
     corpus = _read_support(root, found, problems)
@@ -57,39 +66,52 @@ def load(
     corpus.incremental = previous is not None
 
     to_read: list[tuple[str, str]] = []
+    shown = shower()
     for file, key in law_files:
         if previous and key in previous.facts:
-            with open(file, "rb") as fh:
-                h = digest(fh.read())
+            h, sig = _digest(file, previous.stats.get(key), previous.digests.get(key))
             if previous.digests.get(key) == h:
                 old = previous.facts[key]
-                old.path = show(file)
+                old.path = shown(file)
                 corpus.digests[key] = h
+                if sig:
+                    corpus.stats[key] = sig
                 _add_law(corpus, old)
                 corpus.reused += 1
                 continue
         to_read.append((file, key))
     if progress and corpus.reused:
         progress(corpus.reused)
-    results = read_all(schema_dir, [("law", p) for p, _ in to_read], jobs=jobs, progress=progress)
+    # the workers check each record on its own and make its rows; here, what needs every record
+    context = replace(corpus, laws={}, problems=[], digests={}, answer_files={}, review_files={}, peer_files={})
+    results = read_all(schema_dir, [("law", p) for p, _ in to_read], jobs=jobs, progress=progress, context=context, rows=rows)
     for (_, key), res in zip(to_read, results, strict=True):
         corpus.parsed += 1
         corpus.digests[key] = res.digest
-        if res.data is None:
+        if res.stat:
+            corpus.stats[key] = res.stat
+        if res.facts is None:
             corpus.problems.extend(res.problems)
             continue
-        more = rules.record_problems(res.path, res.data, corpus)
-        if more:
-            corpus.problems.extend(more)
-            continue
-        rid = res.data["id"]
+        rid = res.facts.id
         if rid in corpus.laws:
             corpus.problems.append(Problem(res.path, 1, "id", f"'{rid}' is already the id of {corpus.laws[rid].path}"))
             continue
-        _add_law(corpus, facts_of(res.path, res.data, corpus.official_hosts))
+        _add_law(corpus, _shared(res.facts))
         if sink:
-            sink(corpus, res.data)
+            sink(corpus, res.rows)
     return corpus
+
+
+def _digest(file: str, known: tuple[int, int] | None, known_digest: str | None) -> tuple[str, tuple[int, int] | None]:
+    """The digest of a file and its (size, mtime ns): the digest already known
+    when the file's size and modification time are those it had then."""
+    st = os.stat(file)
+    sig = (st.st_size, st.st_mtime_ns)
+    if known_digest and known == sig:
+        return known_digest, sig
+    with open(file, "rb") as fh:
+        return digest(fh.read()), sig
 
 
 def load_support(root: Path) -> Corpus:
@@ -123,6 +145,16 @@ def _support(digests: dict[str, str]) -> dict[str, str]:
 
 def _add_law(corpus: Corpus, facts: LawFacts) -> None:
     corpus.laws[facts.id] = facts
+
+
+def _shared(facts: LawFacts) -> LawFacts:
+    """The facts with their codes (country, status, areas...) shared with
+    every other record's: a hundred thousand records hold few distinct codes."""
+    facts.country, facts.status = sys.intern(facts.country), sys.intern(facts.status)
+    facts.evidence, facts.verification = sys.intern(facts.evidence), sys.intern(facts.verification)
+    facts.areas = [sys.intern(a) for a in facts.areas]
+    facts.relations = [(sys.intern(t), target) for t, target in facts.relations]
+    return facts
 
 
 def _take_support(corpus: Corpus, kind: str, res: FileResult) -> None:
@@ -184,9 +216,10 @@ def validate(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     sink: Sink | None = None,
+    rows: LawRows | None = None,
 ) -> Corpus:
     """Load and apply every rule; `corpus.problems` lists all problems, sorted."""
-    corpus = load(root, previous, jobs, progress, sink)
+    corpus = load(root, previous, jobs, progress, sink, rows)
     required = sorted({vocab for _, _, vocab in rules.SCHEMA_ENUMS} | {"languages", "relation-types", "answer-values"})
     missing = [v for v in required if v not in corpus.vocab]
     if missing:
