@@ -97,6 +97,11 @@ def inline_scripts(page: str) -> Iterator[str]:
     """The code of every inline script and event-handler attribute of a page."""
     for m in INLINE_SCRIPT.finditer(page):
         yield m.group(1)
+    yield from _handlers(page)
+
+
+def _handlers(page: str) -> Iterator[str]:
+    """The code of every inline event-handler attribute (onclick="…") of a page."""
     for m in HANDLER.finditer(page):
         yield html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
 
@@ -109,13 +114,7 @@ def page_policy(page: str, known: frozenset[str] | None = None) -> str:
     """The Content-Security-Policy for an HTML page: its known inline scripts by hash."""
     known = known_shapes() if known is None else known
     scripts = sorted({_csp_hash(m.group(1)) for m in INLINE_SCRIPT.finditer(page) if shape_id(m.group(1)) in known})
-    handlers = sorted(
-        {
-            _csp_hash(code)
-            for code in (html.unescape(m.group(2) if m.group(2) is not None else m.group(3)) for m in HANDLER.finditer(page))
-            if shape_id(code) in known
-        }
-    )
+    handlers = sorted({_csp_hash(code) for code in _handlers(page) if shape_id(code) in known})
     script_src = ["'self'", *scripts]
     if handlers:
         script_src += ["'unsafe-hashes'", *handlers]
