@@ -37,7 +37,7 @@ from typing import Any
 import httpx
 import psutil
 
-from bench.run import ROOT, free_port, lawrepo, start
+from bench.run import ROOT, free_port, lawrepo, start, tree_rss
 from ingest.site.serve import datasette_args, ensure_inspect_file
 
 MB = 1024 * 1024
@@ -70,7 +70,8 @@ class Peak:
         self.thread = threading.Thread(target=self.sample, daemon=True)
 
     def rss(self) -> int:
-        return int(self.process.memory_info().rss)
+        """The server's process and its children (the workers running the public's SQL)."""
+        return tree_rss(self.process.pid)
 
     def sample(self) -> None:
         while not self.stop.is_set():

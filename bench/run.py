@@ -44,7 +44,12 @@ OUT = ROOT / "bench" / "out"
 # measuring a command: wall time and peak memory of its whole process tree
 
 
-def _tree_rss_kb(pid: int) -> int:
+def tree_rss(pid: int) -> int:
+    """Bytes of memory held by a process and all its descendants (Linux: /proc)."""
+    return tree_rss_kb(pid) * 1024
+
+
+def tree_rss_kb(pid: int) -> int:
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
@@ -72,7 +77,7 @@ def measure(cmd: list[str], cwd: Path) -> tuple[float, float]:
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, _tree_rss_kb(proc.pid))
+            peak = max(peak, tree_rss_kb(proc.pid))
             stop.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)

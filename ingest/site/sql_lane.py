@@ -1,9 +1,10 @@
 """The public's arbitrary SQL in a lane of its own.
 
 A request that runs SQL of its own (`?sql=`, `/<db>/-/query`, a table page
-with `_where=`) runs its queries on separate threads (`running` of them,
-at a lower CPU priority), so the site's pages, table pages and stored queries
-never wait behind it on Datasette's threads. At most `running` such requests
+with `_where=`) runs its queries in `running` worker processes of their own
+(ingest/site/sql_process.py; with `processes: false`, on as many separate
+threads), at a lower CPU priority, so the site's pages, table pages and
+stored queries never wait behind it, for a thread or for the interpreter. At most `running` such requests
 run at once and `queued` more wait, each at most `wait_seconds`; beyond that
 the client gets 429 with Retry-After. Each client may start `rate` of them
 (a `limits` rate such as "60/minute"). Settings: `plugins: hardening:` in
@@ -38,7 +39,8 @@ SQL = "sql"
 class Settings:
     """The lane's settings (datasette.yaml `plugins: hardening:`)."""
 
-    running: int = 1  # arbitrary-SQL requests running at once (and threads for them)
+    running: int = 1  # arbitrary-SQL requests running at once (and threads or processes for them)
+    processes: bool = True  # run them in worker processes (ingest/site/sql_process.py), not threads
     queued: int = 4  # waiting beyond those; more get 429
     wait_seconds: float = 3.0  # longest wait in the queue before 429
     rate: str = "60/minute"  # per client; "" turns it off
@@ -58,6 +60,10 @@ class Settings:
             if key not in known:
                 raise ValueError(f"plugins.hardening: unknown setting {key!r}; known: {', '.join(sorted(known))}")
             default = getattr(cls, key)
+            if isinstance(default, bool) and isinstance(value, str):
+                if value.lower() not in ("true", "false", "1", "0", "on", "off"):
+                    raise ValueError(f"plugins.hardening: {key} is true or false, not {value!r}")
+                value = value.lower() in ("true", "1", "on")
             values[key] = type(default)(value)
         return cls(**values)
 
@@ -125,6 +131,9 @@ def install(datasette: Any, settings: Settings) -> None:
         datasette.executor = LaneExecutor(executor, settings.running)
     if not hasattr(database.sqlite_timelimit, "original"):
         database.sqlite_timelimit = interrupting(database.sqlite_timelimit)
+    from ingest.site import sql_process  # it needs this module's lane marker
+
+    sql_process.install(datasette, settings.running if settings.processes else 0)
 
 
 class Busy(Exception):

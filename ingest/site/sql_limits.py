@@ -2,7 +2,8 @@
 
 Two sets of limits: the site's own queries (pages, stored queries, table
 pages, exports) and the public's arbitrary SQL (`?sql=`, `/-/query`,
-`_where=`), which runs on its own threads (ingest/site/sql_lane.py) with
+`_where=`), which runs in worker processes or on threads of its own
+(ingest/site/sql_lane.py, sql_process.py) with
 tighter ones. Either way one query cannot build a value bigger than
 `LENGTH` bytes, so `randomblob`, `zeroblob`, `printf('%.*c', …)` and
 `replace()` fail at once ("string or blob too big") instead of filling the
@@ -118,14 +119,16 @@ def value_bytes(row: tuple[Any, ...]) -> int:
 
 
 class CountingRows:
-    """A row factory giving sqlite3.Row objects while counting each cursor's
-    bytes; raises ResultTooBig past `cap`, so a query's rows never pile up."""
+    """A row factory giving sqlite3.Row objects (or, with `make=None`, the
+    rows' tuples) while counting each cursor's bytes; raises ResultTooBig past
+    `cap`, so a query's rows never pile up."""
 
-    def __init__(self, cap: int) -> None:
+    def __init__(self, cap: int, make: type[sqlite3.Row] | None = sqlite3.Row) -> None:
         self.cap = cap
+        self.make = make
         self.seen: weakref.WeakKeyDictionary[sqlite3.Cursor, int] = weakref.WeakKeyDictionary()
 
-    def __call__(self, cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> sqlite3.Row:
+    def __call__(self, cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> sqlite3.Row | tuple[Any, ...]:
         total = self.seen.get(cursor, 0) + value_bytes(row)
         self.seen[cursor] = total
         if total > self.cap:
@@ -133,7 +136,7 @@ class CountingRows:
                 f"The result is too large: more than {self.cap // MB} MB. "
                 "Select fewer rows or columns (add a LIMIT), or download the whole database."
             )
-        return sqlite3.Row(cursor, row)
+        return row if self.make is None else self.make(cursor, row)
 
 
 def apply(conn: sqlite3.Connection, limits: Limits) -> None:

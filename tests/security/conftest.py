@@ -16,6 +16,7 @@ import httpx
 import psutil
 import pytest
 
+from bench.run import tree_rss
 from tests.helpers import serve
 
 MB = 1024 * 1024
@@ -34,7 +35,8 @@ class Live:
         return httpx.Client(base_url=self.base, timeout=60, **kwargs)
 
     def rss(self) -> int:
-        return int(self.process.memory_info().rss)
+        """The server's memory: its process and its children (the public's SQL runs in worker processes)."""
+        return tree_rss(self.process.pid)
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
