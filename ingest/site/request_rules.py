@@ -204,9 +204,11 @@ def middleware(
             await answer(send, 429, str(busy), path, {"Retry-After": str(busy.retry_after)})
             return
         token = sql_lane.LANE.set(sql_lane.SQL)
+        limit = sql_lane.TIME_LIMIT_MS.set(settings.time_limit_ms)
         try:
             await app(scope, receive, capped(send, int(settings.max_response_mb * KB * KB), path))
         finally:
+            sql_lane.TIME_LIMIT_MS.reset(limit)
             sql_lane.LANE.reset(token)
             gate.release()
 

@@ -32,6 +32,8 @@ from limits.strategies import MovingWindowRateLimiter
 PLUGIN = "hardening"
 THREAD_PREFIX = "lawrepo-sql"
 LANE: contextvars.ContextVar[str] = contextvars.ContextVar("lawrepo_lane", default="pages")
+# the lane's own time limit, set with LANE for a request in it (0: Datasette's alone)
+TIME_LIMIT_MS: contextvars.ContextVar[int] = contextvars.ContextVar("lawrepo_sql_time_limit_ms", default=0)
 SQL = "sql"
 
 
@@ -41,6 +43,7 @@ class Settings:
 
     running: int = 1  # arbitrary-SQL requests running at once (and threads or processes for them)
     processes: bool = True  # run them in worker processes (ingest/site/sql_process.py), not threads
+    time_limit_ms: int = 800  # the public's SQL stops here, or at Datasette's sql_time_limit_ms if sooner
     queued: int = 4  # waiting beyond those; more get 429
     wait_seconds: float = 3.0  # longest wait in the queue before 429
     rate: str = "60/minute"  # per client; "" turns it off
@@ -93,6 +96,12 @@ def lower_priority() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
 
 
+def time_limit(ms: int) -> int:
+    """`ms`, or the lane's own time limit when the current request is in the lane and it is shorter."""
+    cap = TIME_LIMIT_MS.get() if LANE.get() == SQL else 0
+    return min(ms, cap) if cap > 0 else ms
+
+
 def on_sql_thread() -> bool:
     return threading.current_thread().name.startswith(THREAD_PREFIX)
 
@@ -109,7 +118,7 @@ def interrupting(original: Callable[[Any, int], Any]) -> Callable[[Any, int], An
             with original(conn, ms):
                 yield
             return
-        timer = threading.Timer(ms / 1000, conn.interrupt)
+        timer = threading.Timer(time_limit(ms) / 1000, conn.interrupt)
         timer.daemon = True
         timer.start()
         try:

@@ -201,6 +201,7 @@ def routed(original: ExecuteFn, lane: Callable[[Any], ProcessLane | None]) -> Ex
         time_limit_ms = self.ds.sql_time_limit_ms
         if custom_time_limit and custom_time_limit < time_limit_ms:
             time_limit_ms = custom_time_limit
+        time_limit_ms = sql_lane.time_limit(time_limit_ms)
         max_rows = self.ds.max_returned_rows
         if max_rows == (page_size or self.ds.page_size):
             max_rows += 1

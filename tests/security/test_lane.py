@@ -31,6 +31,7 @@ def tight(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         "plugins.hardening.client_header": CLIENT,
         "num_sql_threads": "3",
         "sql_time_limit_ms": "2500",  # room for a busy machine between the requests below
+        "plugins.hardening.time_limit_ms": "2500",
     }
     yield from live_server(built_db, tmp_path_factory.mktemp("tight") / "server.log", settings)
 

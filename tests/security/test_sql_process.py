@@ -136,3 +136,15 @@ def test_live_lane_runs_in_a_worker_process(live: Live) -> None:
         assert all(w.nice() >= 10 for w in workers)
         same = client.get("/laws/-/query.json", params={"sql": "select 1 as a, 2 as a", "_shape": "arrays"})
         assert same.json()["rows"] == [[1, 2]]
+
+
+def test_the_lane_has_its_own_time_limit() -> None:
+    assert sql_lane.time_limit(1000) == 1000  # a page's query: Datasette's limit
+    lane, limit = sql_lane.LANE.set(sql_lane.SQL), sql_lane.TIME_LIMIT_MS.set(800)
+    try:
+        assert sql_lane.time_limit(1000) == 800
+        assert sql_lane.time_limit(50) == 50  # a shorter budget asked for (facet suggestions) stays
+    finally:
+        sql_lane.TIME_LIMIT_MS.reset(limit)
+        sql_lane.LANE.reset(lane)
+    assert sql_lane.Settings().time_limit_ms < 1000
