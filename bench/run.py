@@ -150,8 +150,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(args: list[str], url: str) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def start(args: list[str], url: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -190,7 +190,23 @@ def latency(url: str, requests: int, clients: int) -> dict[str, float]:
     return {"median_ms": statistics.median(times), "p99_ms": times[min(len(times) - 1, int(len(times) * 0.99))], "n": len(times)}
 
 
-def bench_serving(db: Path, requests: int, clients: int) -> dict[str, dict[str, float]]:
+# the site's own pages (issue 18 item 1), measured with the page cache off: what one distinct URL costs
+SITE_PAGES = {
+    "home (/)": "/",
+    "country (/country/TH)": "/country/TH",
+    "area (/area/data-protection)": "/area/data-protection",
+    "compare (/compare)": "/compare",
+    "area matrix (/compare/data-protection)": "/compare/data-protection",
+    "side by side (/side-by-side?c=TH&c=VN)": "/side-by-side?c=TH&c=VN",
+}
+
+
+def page_sizes(base: str) -> dict[str, int]:
+    """Bytes of each site page's HTML."""
+    return {name: len(httpx.get(base + path, timeout=120).content) for name, path in SITE_PAGES.items()}
+
+
+def bench_serving(db: Path, requests: int, clients: int, page_requests: int = 20) -> dict[str, dict[str, float]]:
     work = db.parent
     bare = work / "bare.db"
     bare.unlink(missing_ok=True)
@@ -200,7 +216,11 @@ def bench_serving(db: Path, requests: int, clients: int) -> dict[str, dict[str, 
     conn.commit()
     conn.close()
     ours_port, bare_port = free_port(), free_port()
-    ours = start(datasette_args(ROOT, db, ensure_inspect_file(db), "127.0.0.1", ours_port), f"http://127.0.0.1:{ours_port}/")
+    ours = start(
+        datasette_args(ROOT, db, ensure_inspect_file(db), "127.0.0.1", ours_port),
+        f"http://127.0.0.1:{ours_port}/",
+        env={**os.environ, "LAWREPO_PAGE_CACHE": "0"},
+    )
     bare_inspect = work / "bare-inspect.json"
     subprocess.run([sys.executable, "-m", "datasette", "inspect", str(bare), "--inspect-file", str(bare_inspect)], check=True)
     plain = start(
@@ -228,6 +248,9 @@ def bench_serving(db: Path, requests: int, clients: int) -> dict[str, dict[str, 
             "laws table with default facets": latency(f"{base}/laws/laws", requests, clients),
             f"one-hit search ({len(found)} hit)": latency(f"{base}/laws/laws?_search={term}", requests, clients),
         }
+        sizes = page_sizes(base)
+        for name, path in SITE_PAGES.items():
+            results[name] = {**latency(base + path, page_requests, clients), "bytes": sizes[name]}
     finally:
         for proc in (ours, plain):
             proc.terminate()
@@ -243,6 +266,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--requests", type=int, default=200, help="requests per page for latency")
     ap.add_argument("--clients", type=int, default=1, help="concurrent clients for latency")
+    ap.add_argument("--page-requests", type=int, default=20, help="requests per site page (home, country, area, compare)")
     ap.add_argument("--work", type=Path, default=OUT, help="where corpora and databases are written")
     ap.add_argument(
         "--countries",
@@ -287,14 +311,17 @@ def main() -> None:
     if args.no_serve:
         (OUT / "results.json").write_text(json.dumps({"sizes": rows, "countries": wide}, indent=2))
         return
-    serving = bench_serving(args.work / f"n{sizes[-1]}" / "laws.db", args.requests, args.clients)
+    serving = bench_serving(args.work / f"n{sizes[-1]}" / "laws.db", args.requests, args.clients, args.page_requests)
     print()
-    print(f"Serving {sizes[-1]:,} records as `lawrepo serve` does ({args.clients} client(s), {args.requests} requests each)")
+    print(
+        f"Serving {sizes[-1]:,} records as `lawrepo serve` does ({args.clients} client(s), {args.requests} requests each; "
+        f"site pages {args.page_requests} each, page cache off)"
+    )
     base = next(iter(serving.values()))["median_ms"]
     for name, s in serving.items():
         print(
-            f"  {name:<36} median {s['median_ms']:7.1f} ms   p99 {s['p99_ms']:7.1f} ms   "
-            f"median ratio to bare table {s['median_ms'] / base:5.2f}"
+            f"  {name:<40} median {s['median_ms']:7.1f} ms   p99 {s['p99_ms']:7.1f} ms   "
+            f"median ratio to bare table {s['median_ms'] / base:5.2f}" + (f"   {s['bytes']:>10,} bytes" if "bytes" in s else "")
         )
     (OUT / "results.json").write_text(json.dumps({"sizes": rows, "countries": wide, "serving": serving}, indent=2))
 

@@ -382,3 +382,63 @@ CREATE TABLE source_checks (
   PRIMARY KEY (law_id, url)
 );
 CREATE INDEX source_checks_result ON source_checks(result);
+
+-- Tables shaped for the site's pages (derived: db/pages.sql), so that a page reads a
+-- few rows by key instead of aggregating the laws on every request. Recomputed for the
+-- countries a build touched (all of them in a full build); the totals in full.
+-- Each cell of the member states × areas grid (the home page, /compare, /country, /area).
+CREATE TABLE page_area_cells (
+  country TEXT NOT NULL, country_name TEXT NOT NULL,
+  area TEXT NOT NULL, area_label TEXT NOT NULL, area_position INTEGER NOT NULL,
+  cell_status TEXT NOT NULL,      -- as in the view country_area_status
+  law_id TEXT, law_title TEXT, law_year INTEGER,  -- the principal law, if any
+  statement TEXT, statement_note TEXT,            -- the country profile's statement on the area
+  verification TEXT,              -- of the principal law
+  status_label TEXT,              -- label of cell_status among the law statuses
+  cell_label TEXT,                -- label of cell_status (coverage statuses first, then law statuses)
+  statement_label TEXT,           -- label of the statement
+  glance_label TEXT,              -- label of the statement, else of cell_status, among the coverage statuses
+  laws INTEGER NOT NULL,          -- laws of the country in the area
+  PRIMARY KEY (country, area)
+);
+CREATE INDEX page_area_cells_order ON page_area_cells(country_name, area_position);
+CREATE INDEX page_area_cells_area ON page_area_cells(area, country_name);
+-- Member states with their number of laws (home page).
+CREATE TABLE page_home_countries (
+  code TEXT PRIMARY KEY, name TEXT NOT NULL, laws INTEGER NOT NULL, in_force INTEGER NOT NULL
+);
+CREATE INDEX page_home_countries_name ON page_home_countries(name);
+-- Areas with their number of laws and of indicators (home page).
+CREATE TABLE page_home_areas (
+  code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, is_primary INTEGER NOT NULL, position INTEGER NOT NULL,
+  laws INTEGER NOT NULL, indicators INTEGER NOT NULL
+);
+-- Verification statuses with their number of law records (home page).
+CREATE TABLE page_home_verification (
+  code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, position INTEGER NOT NULL, laws INTEGER NOT NULL
+);
+-- One row of totals (home page).
+CREATE TABLE page_home_totals (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  laws INTEGER NOT NULL, in_force INTEGER NOT NULL,
+  answers INTEGER NOT NULL, unknown INTEGER NOT NULL, disputed INTEGER NOT NULL, states INTEGER NOT NULL,
+  indicators INTEGER NOT NULL, codebook_version TEXT
+);
+-- Each member state's laws in each area, in the order the pages list them (rank 1, 2, ...):
+-- a page reads the first few of each area or country, and links to the laws table for the rest.
+CREATE TABLE page_country_laws (
+  country TEXT NOT NULL, area TEXT NOT NULL, rank INTEGER NOT NULL,
+  id TEXT NOT NULL, title TEXT NOT NULL, short_title TEXT, number TEXT, year INTEGER,
+  status TEXT NOT NULL, status_label TEXT NOT NULL, in_force TEXT,
+  verification TEXT NOT NULL, verification_label TEXT NOT NULL, last_verified TEXT,
+  principal INTEGER NOT NULL,     -- 1 when the area is the law's principal area
+  PRIMARY KEY (country, rank, area)
+);
+CREATE INDEX page_country_laws_area ON page_country_laws(area, rank);
+-- Each member state's dated events (adoption, entry into force, replacement, repeal), oldest first.
+CREATE TABLE page_country_events (
+  country TEXT NOT NULL, position INTEGER NOT NULL,
+  date TEXT NOT NULL, event TEXT NOT NULL, law_id TEXT NOT NULL, law_title TEXT NOT NULL,
+  other_id TEXT, other_title TEXT,
+  PRIMARY KEY (country, position)
+);

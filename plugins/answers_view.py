@@ -9,15 +9,13 @@ from typing import Any
 
 from datasette import hookimpl
 
-from ingest.site import answer_periods
-
-DATABASE = "laws"
+from ingest.site import answer_periods, origin
 
 
 @hookimpl
 def extra_template_vars(datasette: Any) -> dict[str, Any]:
     async def answers_resting_on(law_id: str) -> dict[str, list[dict[str, Any]]]:
-        db = datasette.get_database(DATABASE)
+        db = origin.database(datasette)
         found = await db.execute_fn(lambda conn: answer_periods.periods(conn, law_id=law_id))
         names = {r["code"]: r["name"] for r in (await db.execute("SELECT code, name FROM countries")).rows}
         items = [

@@ -26,7 +26,6 @@ from datasette.utils.asgi import NotFound
 from ingest.common.csvtext import attachment, for_spreadsheets, to_csv
 from ingest.site import area, compare, compare_html, country, origin, page_cache, progress_chart
 
-DATABASE = "laws"
 EXT = r"(?P<ext>\.json|\.csv|\.svg)?"
 
 
@@ -58,7 +57,7 @@ async def _respond(
     rows: Callable[[dict[str, Any]], list[dict[str, Any]]],
     extra: dict[str, Any] | None = None,
 ) -> Response:
-    db = datasette.get_database(DATABASE)
+    db = origin.database(datasette)
     return await page_cache.serve(
         db, request, today().isoformat(), lambda: _render(datasette, request, template, base, load, rows, extra)
     )
@@ -76,7 +75,7 @@ async def _render(
     fmt = _format(request)
     if fmt not in ("html", "json", "csv") and not (fmt == "svg" and template == "progress.html"):
         raise NotFound(f"No {fmt} format for this page")
-    db = datasette.get_database(DATABASE)
+    db = origin.database(datasette)
     error = None
     try:
         data = await db.execute_fn(load)
@@ -144,7 +143,7 @@ async def side_by_side_view(datasette: Any, request: Any) -> Response:
         diff = request.args.get("diff") in ("1", "on", "true", "yes")
         return compare.side_by_side(conn, codes, area, _as_of(request), today(), differences_only=diff)
 
-    db = datasette.get_database(DATABASE)
+    db = origin.database(datasette)
     choices = {
         "all_countries": await db.execute_fn(compare.countries),
         "all_areas": await db.execute_fn(lambda conn: compare.areas(conn, with_indicators=True)),
@@ -172,8 +171,8 @@ async def country_view(datasette: Any, request: Any) -> Response:
 async def area_page_view(datasette: Any, request: Any) -> Response:
     code = request.url_vars["area"]
 
-    def load(conn: Any) -> dict[str, Any]:
-        return area.area_page(conn, code)
+    def load(conn: Any) -> dict[str, Any]:  # the page lists the first laws of each member state; the CSV all
+        return area.area_page(conn, code, None if _format(request) == "csv" else area.LAWS_PER_COUNTRY)
 
     return await _respond(datasette, request, "area.html", f"/area/{code}", load, area.area_rows)
 

@@ -15,18 +15,16 @@ from datasette import Response, hookimpl
 from ingest.common.csvtext import attachment, for_spreadsheets
 from ingest.site import downloads, origin
 
-DATABASE = "laws"
-
 
 async def laws_view(datasette: Any, request: Any) -> Response:
     base = origin.base_url(datasette)
-    text = await datasette.get_database(DATABASE).execute_fn(lambda conn: downloads.laws_csv(conn, base))
+    text = await origin.database(datasette).execute_fn(lambda conn: downloads.laws_csv(conn, base))
     headers = attachment("asean-ecommerce-laws.csv")
     return Response(for_spreadsheets(text), content_type="text/csv; charset=utf-8", headers=headers)
 
 
 async def matrix_view(datasette: Any, request: Any) -> Response:
-    text = await datasette.get_database(DATABASE).execute_fn(downloads.matrix_csv)
+    text = await origin.database(datasette).execute_fn(downloads.matrix_csv)
     headers = attachment("asean-member-states-by-area.csv")
     return Response(for_spreadsheets(text), content_type="text/csv; charset=utf-8", headers=headers)
 

@@ -32,7 +32,6 @@ from ingest.exports import datapackage as export_datapackage
 from ingest.exports import writer as export
 from ingest.site import origin, sql_limits
 
-DATABASE = "laws"
 _META: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
@@ -41,17 +40,17 @@ async def site_meta(datasette: Any) -> dict[str, Any]:
     if datasette in _META:
         return _META[datasette]
     instance = await datasette.get_instance_metadata()
-    database = await datasette.get_database_metadata(DATABASE)
+    database = await datasette.get_database_metadata(origin.database_name(datasette))
     meta: dict[str, Any] = {
         k: instance.get(k) or database.get(k) for k in ("title", "description", "license", "license_url", "source", "source_url")
     }
-    db = datasette.get_database(DATABASE)
+    db = origin.database(datasette)
     tables: dict[str, Any] = {}
     for table in await db.table_names():
-        resource = await datasette.get_resource_metadata(DATABASE, table)
+        resource = await datasette.get_resource_metadata(origin.database_name(datasette), table)
         columns = {}
         for column in await db.table_columns(table):
-            found = await datasette.get_column_metadata(DATABASE, table, column)
+            found = await datasette.get_column_metadata(origin.database_name(datasette), table, column)
             if found.get("description"):
                 columns[column] = found["description"]
         tables[table] = {**resource, "columns": columns}
@@ -90,21 +89,21 @@ async def _check_table(db: Any, table: str) -> None:
 
 
 async def table_csv(datasette: Any, request: Any) -> AsgiStream:
-    db = datasette.get_database(DATABASE)
+    db = origin.database(datasette)
     table = request.url_vars["table"]
     await _check_table(db, table)
     return _stream(db, lambda conn: export_datapackage.table_csv(conn, table), "text/csv; charset=utf-8", f"{table}.csv")
 
 
 async def atr_csv(datasette: Any, request: Any) -> AsgiStream:
-    db = datasette.get_database(DATABASE)
+    db = origin.database(datasette)
     base = origin.base_url(datasette)
     return _stream(db, lambda conn: export_atr.atr_csv(conn, base), "text/csv; charset=utf-8", export_atr.FILE)
 
 
 async def datapackage(datasette: Any, request: Any) -> Response:
     meta = await site_meta(datasette)
-    package = await datasette.get_database(DATABASE).execute_fn(lambda conn: export_datapackage.descriptor(conn, meta))
+    package = await origin.database(datasette).execute_fn(lambda conn: export_datapackage.descriptor(conn, meta))
     return Response.json(package)
 
 
@@ -115,12 +114,12 @@ async def atom(datasette: Any, request: Any) -> Response:
     def make(conn: sqlite3.Connection) -> bytes:
         return export_atom.feed(conn, export.law_times(conn), base, meta)
 
-    body = await datasette.get_database(DATABASE).execute_fn(make)
+    body = await origin.database(datasette).execute_fn(make)
     return Response(body.decode("utf-8"), content_type="application/atom+xml; charset=utf-8")
 
 
 async def page(datasette: Any, request: Any) -> Response:
-    db = datasette.get_database(DATABASE)
+    db = origin.database(datasette)
     meta = await site_meta(datasette)
     names = await db.execute_fn(export_datapackage.content_tables)
     counts = await db.table_counts(limit=100)

@@ -17,9 +17,7 @@ from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 
 from ingest.common.csvtext import attachment, for_spreadsheets, to_csv
-from ingest.site import freshness, page_cache
-
-DATABASE = "laws"
+from ingest.site import freshness, origin, page_cache
 
 
 def today() -> dt.date:
@@ -34,7 +32,7 @@ async def freshness_view(datasette: Any, request: Any) -> Response:
     fmt = (request.url_vars.get("ext") or "").lstrip(".") or request.args.get("_format") or "html"
     if fmt not in ("html", "json", "csv"):
         raise NotFound(f"No {fmt} format for this page")
-    db = datasette.get_database(DATABASE)
+    db = origin.database(datasette)
     day = today()
 
     async def render() -> Response:

@@ -11,11 +11,11 @@ from typing import Any
 
 from datasette import hookimpl
 
-DATABASE = "laws"
+from ingest.site import origin
 
 
 async def data_version(datasette: Any) -> str:
-    db = datasette.get_database(DATABASE)
+    db = origin.database(datasette)
     digest = (db.hash or "")[:10]
     try:
         latest = (await db.execute("SELECT max(updated) FROM record_times")).first()[0]

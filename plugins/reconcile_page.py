@@ -14,8 +14,8 @@ from datasette.utils.asgi import NotFound
 
 from ingest.common.csvtext import to_csv
 from ingest.reconcile.report import CSV_COLUMNS
+from ingest.site import origin
 
-DATABASE = "laws"
 PEER = "unctad"
 BASE = f"/reconcile/{PEER}"
 
@@ -105,7 +105,7 @@ async def reconcile_view(datasette: Any, request: Any) -> Response:
     fmt = (request.url_vars.get("ext") or "").lstrip(".") or request.args.get("_format") or "html"
     if fmt not in ("html", "json", "csv"):
         raise NotFound(f"No {fmt} format for this page")
-    data = await datasette.get_database(DATABASE).execute_fn(load)
+    data = await origin.database(datasette).execute_fn(load)
     if fmt == "json":
         return Response.json({"ok": True, **data})
     if fmt == "csv":

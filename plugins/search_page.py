@@ -31,9 +31,9 @@ from datasette import Response, hookimpl
 from datasette.utils import escape_fts
 
 from ingest.common.text import fold, search_key
+from ingest.site import origin
 from ingest.site.suggest import nearest
 
-DATABASE = "laws"
 LIMIT = 100
 
 LAW_SQL = """
@@ -159,7 +159,7 @@ async def search_all(db: Any, q: str) -> dict[str, Any]:
 
 async def search_view(datasette: Any, request: Any) -> Response:
     q = request.args.get("q", "")[:1000]
-    found = await search_all(datasette.get_database(DATABASE), q)
+    found = await search_all(origin.database(datasette), q)
     if request.args.get("_format") == "json":
         return Response.json({"q": q, **found})
     return Response.html(await datasette.render_template("search.html", {"q": q, **found}, request=request))

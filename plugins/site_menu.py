@@ -9,13 +9,13 @@ from typing import Any
 from datasette import hookimpl
 from jinja2 import Environment
 
-from ingest.site import menu
+from ingest.site import menu, origin
 
 
 @hookimpl
-def prepare_jinja2_environment(env: Environment) -> None:
+def prepare_jinja2_environment(env: Environment, datasette: Any) -> None:
     # a global, not a template variable: error pages are rendered without the plugins' variables
-    env.globals["site_menu"] = menu.items
+    env.globals["site_menu"] = lambda path: menu.items(path, origin.database_name(datasette))
 
 
 @hookimpl

@@ -1,7 +1,8 @@
 """What the site's templates need beyond Datasette itself.
 
 - `sql(query, params)`: run a read-only query from a template (the pages
-  /law/<id>, /country/<code>, /about and the home page are built with it);
+  /law/<id>, /country/<code>, /about and the home page are built with it),
+  on the site's database (`db_name`, from ingest/site/origin.py);
 - the `legal_date` filter: a YYYY[-MM[-DD]] date as a reader would write it,
   inside a <time> element;
 - `site`: the instance metadata (title, licence, source), for every page's
@@ -44,9 +45,11 @@ def law_url(datasette: Any, law_id: str) -> str:
 
 
 @hookimpl
-def prepare_jinja2_environment(env: Environment) -> None:
+def prepare_jinja2_environment(env: Environment, datasette: Any) -> None:
     env.filters["legal_date"] = legal_date
     env.filters["from_json"] = from_json
+    # a global, not a template variable: error pages are rendered without the plugins' variables
+    env.globals["db_name"] = origin.database_name(datasette)
 
 
 def from_json(value: str | None) -> Any:
@@ -60,7 +63,7 @@ def from_json(value: str | None) -> Any:
 @hookimpl
 def extra_template_vars(datasette: Any) -> Any:
     async def sql(query: str, params: dict[str, Any] | None = None, database: str | None = None) -> list[dict]:
-        db = datasette.get_database(database)
+        db = datasette.get_database(database or origin.database_name(datasette))
         results = await db.execute(query, params or {})
         return [dict(row) for row in results.rows]
 

@@ -30,10 +30,10 @@ from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound, PayloadTooLarge
 from itsdangerous import BadSignature
 
+from ingest.site import origin
 from ingest.submissions import changes, checks, forms, moderators, store
 
 PLUGIN = "submissions"
-DATABASE = "laws"
 ROOT = Path(__file__).resolve().parent.parent
 COOKIE = "lawrepo_form"
 NO_STORE = {"cache-control": "private, no-store"}
@@ -96,7 +96,7 @@ async def in_store(datasette: Any, fn: Any) -> Any:
 
 
 async def laws_rows(datasette: Any, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    return [dict(r) for r in (await datasette.get_database(DATABASE).execute(sql, params or {})).rows]
+    return [dict(r) for r in (await origin.database(datasette).execute(sql, params or {})).rows]
 
 
 # --- requests from elsewhere, tokens, clients, moderators ------------------------

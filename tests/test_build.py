@@ -74,6 +74,14 @@ def test_one_edited_record_is_patched_like_a_full_build(synthetic: Path, tmp_pat
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT rowid FROM laws_fts WHERE laws_fts MATCH 'edited'").fetchall()
     assert conn.execute("SELECT count(*) FROM laws WHERE id = 'th-synthetic-law-30'").fetchone() == (0,)
+    # the tables shaped for the pages were patched too (dump compared them with the full build's)
+    assert {"page_area_cells", "page_country_laws", "page_country_events", "page_home_totals"} <= set(dump(db))
+    assert conn.execute("SELECT count(*) FROM page_country_laws WHERE id = 'th-synthetic-law-30'").fetchone() == (0,)
+    assert conn.execute("SELECT laws FROM page_home_countries WHERE code = 'TH'").fetchone() == (
+        conn.execute("SELECT count(*) FROM laws WHERE country = 'TH'").fetchone()[0],
+    )
+    assert conn.execute("SELECT laws FROM page_home_totals").fetchone() == (2999,)
+    assert conn.execute("SELECT count(*) FROM page_country_events WHERE law_title = 'Edited eight'").fetchone()[0] >= 1
 
 
 def test_a_database_written_by_other_code_is_rebuilt_in_full(tmp_path: Path) -> None:

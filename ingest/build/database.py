@@ -32,6 +32,7 @@ from ingest.rules.corpus import Previous, validate
 SCHEMA_SQL = DB_DIR / "schema.sql"
 VIEWS_SQL = DB_DIR / "views.sql"
 DERIVED_SQL = DB_DIR / "derived.sql"
+PAGES_SQL = DB_DIR / "pages.sql"
 
 # Full-text search: (table, columns, tokenizer)
 FTS = [
@@ -244,6 +245,9 @@ class _Writer:
         peer_tables.write_tables(conn, corpus.peer_files.get("unctad", ("", None))[1])
         if not self.patch:
             conn.executescript(VIEWS_SQL.read_text(encoding="utf-8"))
+        # the tables shaped for the site's pages, for the same countries (and their totals)
+        conn.executescript(f"BEGIN;\n{PAGES_SQL.read_text(encoding='utf-8')}\nCOMMIT;")
+        if not self.patch:
             import sqlite_utils  # only a full build needs it
 
             db = sqlite_utils.Database(conn)

@@ -25,6 +25,7 @@ from ingest.cli import review as cli_review
 from ingest.cli import sources as cli_sources
 from ingest.cli import submissions as cli_submissions
 from ingest.cli.options import db_option, full_date, laws_option
+from ingest.common.paths import PROJECT
 from ingest.common.problems import Problem
 from ingest.records.files import find_root, show
 from ingest.rules.corpus import validate as validate_corpus
@@ -146,7 +147,8 @@ def serve(laws_dir: Path, db_path: Path, host: str, port: int, dry_run: bool) ->
     if is_stale(root, db_path):
         _build(laws_dir, db_path)
     inspect = ensure_inspect_file(db_path)
-    args = datasette_args(root.parent, db_path, inspect, host, port)
+    # the site (metadata, configuration, templates, plugins, static files) is this project's, whatever the corpus
+    args = datasette_args(PROJECT, db_path, inspect, host, port)
     env = {
         "LAWREPO_LAWS_DIR": str(root),  # the records the site's correction forms check against
         # Links on the pages start with the configured address; on a machine serving

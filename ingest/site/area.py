@@ -10,26 +10,25 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
-from ingest.site.compare import labels, query_rows
+from ingest.site.compare import query_rows
+
+LAWS_PER_COUNTRY = 20  # an area page lists at most this many laws per member state, then links to the laws table
 
 
-def area_page(conn: sqlite3.Connection, code: str) -> dict[str, Any]:
+def area_page(conn: sqlite3.Connection, code: str, per_country: int | None = LAWS_PER_COUNTRY) -> dict[str, Any]:
+    """The page of one area, from the tables the build shaped for it (db/pages.sql);
+    `per_country` None: every law (the CSV)."""
     found = query_rows(conn, "SELECT code, label, description, is_primary FROM areas WHERE code = ?", (code,))
     if not found:
         raise LookupError(code)
     area = found[0]
     has_questions = conn.execute("SELECT 1 FROM indicators WHERE area = ? LIMIT 1", (code,)).fetchone() is not None
-    status_labels = {**labels(conn, "statuses"), **labels(conn, "coverage_statuses")}
     laws: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for law in query_rows(
         conn,
-        """
-        SELECT l.country, l.id, l.title, l.short_title, l.number, l.year, l.status, s.label AS status_label,
-               l.verification, v.label AS verification_label, l.last_verified, la.position = 0 AS principal
-        FROM law_areas la JOIN laws l ON l.id = la.law_id
-        JOIN statuses s ON s.code = l.status JOIN verification_statuses v ON v.code = l.verification
-        WHERE la.area = ? ORDER BY s.position, l.year DESC, l.title""",
-        (code,),
+        "SELECT country, id, title, short_title, number, year, status, status_label, verification, verification_label, "
+        "last_verified, principal FROM page_country_laws WHERE area = ? AND rank <= ? ORDER BY country, rank",
+        (code, per_country if per_country is not None else 1 << 62),
     ):
         law["principal"] = bool(law["principal"])
         laws[law.pop("country")].append(law)
@@ -37,19 +36,20 @@ def area_page(conn: sqlite3.Connection, code: str) -> dict[str, Any]:
     for s in query_rows(conn, "SELECT country, citation, url FROM coverage_sources WHERE area = ? ORDER BY position", (code,)):
         sources[s.pop("country")].append(s)
     countries = []
-    for cell in query_rows(conn, "SELECT * FROM country_area_status WHERE area = ? ORDER BY country_name", (code,)):
+    for cell in query_rows(conn, "SELECT * FROM page_area_cells WHERE area = ? ORDER BY country_name", (code,)):
         countries.append(
             {
                 "code": cell["country"],
                 "name": cell["country_name"],
                 "status": cell["cell_status"],
-                "status_label": status_labels.get(cell["cell_status"], cell["cell_status"]),
+                "status_label": cell["cell_label"] or cell["cell_status"],
                 "principal_law": cell["law_id"],
                 "statement": cell["statement"],
-                "statement_label": status_labels.get(cell["statement"] or ""),
+                "statement_label": cell["statement_label"],
                 "statement_note": cell["statement_note"],
                 "statement_sources": sources.get(cell["country"], []),
                 "laws": laws.get(cell["country"], []),
+                "laws_total": cell["laws"],
             }
         )
     return {"area": {**area, "is_primary": bool(area["is_primary"])}, "has_questions": has_questions, "countries": countries}

@@ -80,7 +80,7 @@ def overview(conn: sqlite3.Connection, as_of: str | None, today: dt.date) -> dic
     if as_of is None:
         for r in query_rows(
             conn,
-            "SELECT country, area, cell_status AS status, law_id, law_title, law_year, statement_note FROM country_area_status",
+            "SELECT country, area, cell_status AS status, law_id, law_title, law_year, statement_note FROM page_area_cells",
         ):
             cells[(r["country"], r["area"])] = {
                 "status": r["status"],

@@ -12,44 +12,51 @@ from collections import defaultdict
 from typing import Any
 
 from ingest.site import answer_periods
-from ingest.site.compare import answer_cell, answer_row, answers, areas, indicators, labels, query_rows, vocab
+from ingest.site.compare import answer_cell, answer_row, answers, areas, indicators, query_rows, vocab
 
 # --------------------------------------------------------------------------
 # Country profile
 
 
-def country_profile(conn: sqlite3.Connection, code: str, today: dt.date) -> dict[str, Any]:
+LAWS_PER_AREA = 50  # a country page lists at most this many laws per area, then links to the laws table
+EVENTS = 200  # and the latest this many dated events
+
+
+def country_profile(
+    conn: sqlite3.Connection, code: str, today: dt.date, per_area: int = LAWS_PER_AREA, events: int = EVENTS
+) -> dict[str, Any]:
+    """A member state's page, from the tables the build shaped for it (db/pages.sql)."""
     found = query_rows(conn, "SELECT * FROM countries WHERE code = ?", (code.upper(),))
     if not found:
         raise LookupError(code)
     country = found[0]
     code = country["code"]
-    status_labels = {**labels(conn, "statuses"), **labels(conn, "coverage_statuses")}
     laws_by_area = []
-    laws = query_rows(
+    laws: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for law in query_rows(
         conn,
-        """
-        SELECT la.area, l.id, l.title, l.short_title, l.number, l.year, l.status, l.in_force, l.verification,
-               la.position = 0 AS principal
-        FROM law_areas la JOIN laws l ON l.id = la.law_id JOIN statuses s ON s.code = l.status
-        WHERE l.country = ? ORDER BY s.position, l.year DESC, l.title""",
-        (code,),
-    )
-    cells = {r["area"]: r for r in query_rows(conn, "SELECT * FROM country_area_status WHERE country = ?", (code,))}
+        "SELECT area, id, title, short_title, number, year, status, in_force, verification, principal "
+        "FROM page_country_laws WHERE country = ? AND rank <= ? ORDER BY area, rank",
+        (code, per_area),
+    ):
+        laws[law.pop("area")].append(law)
+    cells = {r["area"]: r for r in query_rows(conn, "SELECT * FROM page_area_cells WHERE country = ?", (code,))}
     for a in areas(conn):
         cell = cells.get(a["code"], {})
         laws_by_area.append(
             {
                 "area": a,
                 "status": cell.get("cell_status"),
-                "status_label": status_labels.get(cell.get("cell_status", ""), ""),
+                "status_label": cell.get("cell_label") or "",
                 "principal_law": cell.get("law_id"),
                 "statement": cell.get("statement"),
-                "statement_label": status_labels.get(cell.get("statement") or ""),
+                "statement_label": cell.get("statement_label"),
                 "statement_note": cell.get("statement_note"),
-                "laws": [x for x in laws if x["area"] == a["code"]],
+                "laws": laws.get(a["code"], []),
+                "laws_total": cell.get("laws", 0),
             }
         )
+    totals = query_rows(conn, "SELECT laws, in_force FROM page_home_countries WHERE code = ?", (code,))
     inds = indicators(conn)
     words = vocab(conn)
     current = answers(conn, countries_in=[code], today=today)
@@ -80,7 +87,8 @@ def country_profile(conn: sqlite3.Connection, code: str, today: dt.date) -> dict
         "country": country,
         "today": today.isoformat(),
         "laws_by_area": laws_by_area,
-        "timeline": timeline(conn, code),
+        "laws_total": totals[0]["laws"] if totals else 0,
+        **timeline(conn, code, events),
         "answers": answer_groups,
         "gaps": gaps,
         "counts": counts,
@@ -103,46 +111,17 @@ def _reviews_of(conn: sqlite3.Connection, code: str) -> dict[str, list[dict[str,
     }
 
 
-def timeline(conn: sqlite3.Connection, code: str) -> list[dict[str, Any]]:
-    """Dated events of a country's laws, oldest first: adoption, entry into force,
-    replacement, repeal."""
-    events = []
-    for law in query_rows(
+def timeline(conn: sqlite3.Connection, code: str, limit: int = EVENTS) -> dict[str, Any]:
+    """The latest `limit` dated events of a country's laws, oldest first (adoption, entry
+    into force, replacement, repeal), and how many there are in all."""
+    last = conn.execute("SELECT max(position) FROM page_country_events WHERE country = ?", (code,)).fetchone()[0] or 0
+    events = query_rows(
         conn,
-        "SELECT id, title, short_title, adopted, promulgated, in_force, repealed, status FROM laws WHERE country = ?",
-        (code,),
-    ):
-        name = law["short_title"] or law["title"]
-        for key, event in (("adopted", "adopted"), ("in_force", "came into force"), ("repealed", "repealed")):
-            value = law[key]
-            if key == "adopted" and not value:
-                value, event = law["promulgated"], "promulgated"
-            if value and value != "unknown":
-                events.append(
-                    {"date": value, "event": event, "law_id": law["id"], "law_title": name, "other_id": None, "other_title": None}
-                )
-    for r in query_rows(
-        conn,
-        """SELECT r.law_id, r.target_id, coalesce(t.short_title, t.title) AS target_title,
-                                   coalesce(l.short_title, l.title) AS law_title, l.in_force
-                            FROM relations r JOIN laws l ON l.id = r.law_id JOIN laws t ON t.id = r.target_id
-                            WHERE l.country = ? AND r.type = 'replaces' AND r.stated_in IN (r.law_id, r.target_id)
-                            GROUP BY r.law_id, r.target_id""",
-        (code,),
-    ):
-        if r["in_force"] and r["in_force"] != "unknown":
-            events.append(
-                {
-                    "date": r["in_force"],
-                    "event": "replaced",
-                    "law_id": r["law_id"],
-                    "law_title": r["law_title"],
-                    "other_id": r["target_id"],
-                    "other_title": r["target_title"],
-                }
-            )
-    order = {"adopted": 0, "promulgated": 1, "came into force": 2, "repealed": 4}
-    return sorted(events, key=lambda e: (e["date"], order.get(e["event"], 3), e["law_id"]))
+        "SELECT date, event, law_id, law_title, other_id, other_title FROM page_country_events "
+        "WHERE country = ? AND position > ? ORDER BY position",
+        (code, last - limit),
+    )
+    return {"timeline": events, "timeline_total": last}
 
 
 def country_rows(data: dict[str, Any]) -> list[dict[str, Any]]:

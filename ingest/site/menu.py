@@ -36,18 +36,26 @@ def _starts(path: str, prefix: str) -> bool:
     return path == prefix or path.startswith(prefix.rstrip("/") + "/") or path.startswith(prefix + ".")
 
 
-def current(path: str) -> Section | None:
+def sections(database: str = "laws") -> tuple[Section, ...]:
+    """The sections, their addresses under the served database's name (`lawrepo serve --db big.db`: /big/laws)."""
+    if database == "laws":
+        return SECTIONS
+    swap = {"/laws/laws": f"/{database}/laws", "/laws": f"/{database}", "/laws.db": f"/{database}.db"}
+    return tuple(Section(s.label, swap.get(s.href, s.href), tuple(swap.get(p, p) for p in s.prefixes)) for s in SECTIONS)
+
+
+def current(path: str, database: str = "laws") -> Section | None:
     """The section `path` belongs to; None for the home page and pages of no section."""
     best: tuple[int, Section] | None = None
-    for section in SECTIONS:
+    for section in sections(database):
         for prefix in (section.href, *section.prefixes):
             if _starts(path, prefix) and (best is None or len(prefix) > best[0]):
                 best = (len(prefix), section)
     return best[1] if best else None
 
 
-def items(path: str) -> list[dict[str, str | bool]]:
+def items(path: str, database: str = "laws") -> list[dict[str, str | bool]]:
     """The menu for the page at `path`: label, href (below the site's base URL),
     whether it is the current section, and whether it is this very page."""
-    here = current(path)
-    return [{"label": s.label, "href": s.href, "current": s is here, "page": path == s.href} for s in SECTIONS]
+    here = current(path, database)
+    return [{"label": s.label, "href": s.href, "current": s is here, "page": path == s.href} for s in sections(database)]

@@ -32,3 +32,18 @@ def repository_url(datasette: Any) -> str | None:
     """The configured address of the records' repository, or None."""
     value = os.environ.get("LAWREPO_REPOSITORY_URL") or settings(datasette).get("repository_url")
     return str(value).rstrip("/") if value else None
+
+
+def database_name(datasette: Any) -> str:
+    """The name of the database the site serves: `plugins: lawrepo: database:` when set,
+    else the first database Datasette was given (`lawrepo serve --db big.db` serves `big`).
+    Every page, plugin and template takes the name from here."""
+    configured = settings(datasette).get("database")
+    if configured and configured in datasette.databases:
+        return str(configured)
+    return str(datasette.get_database().name)
+
+
+def database(datasette: Any) -> Any:
+    """The Datasette database the site serves (see database_name)."""
+    return datasette.get_database(database_name(datasette))

@@ -3,6 +3,7 @@ coverage matrix for `lawrepo stats`."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -10,7 +11,10 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
-from ingest.common.atomic import replacing
+from ingest.common.atomic import replacing, write_text
+from ingest.records.yamlsafe import load_config
+
+DATABASE = "laws"  # the name metadata.yml and datasette.yaml describe the database under
 
 
 def is_stale(root: Path, db_path: Path) -> bool:
@@ -63,10 +67,35 @@ def datasette_args(project: Path, db_path: Path, inspect: Path, host: str, port:
         ("--plugins-dir", "plugins"),
     ]:
         if (project / name).exists():
-            args += [flag, str(project / name)]
+            path = project / name
+            if flag in ("--metadata", "--config"):
+                path = for_database(path, db_path)
+            args += [flag, str(path)]
     if (project / "static").is_dir():
         args += ["--static", f"assets:{project / 'static'}"]
     return args
+
+
+def for_database(path: Path, db_path: Path) -> Path:
+    """The site's metadata or configuration for the database at `db_path`.
+
+    Datasette names a database after its file (`big.db` is `big`), and the
+    project's files describe it as `laws`; for another name, a copy that
+    describes it under its own name is written beside the database (JSON,
+    which Datasette reads as YAML), so every table description, facet and
+    stored query still applies."""
+    name = db_path.stem
+    if name == DATABASE:
+        return path
+    target = db_path.with_name(f".{name}-{path.stem}.json")
+    data = load_config(path)
+    databases = data.get("databases") or {}
+    if DATABASE in databases:
+        databases[name] = databases.pop(DATABASE)
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        write_text(target, text)
+    return target
 
 
 def matrix_rows(db_path: Path) -> tuple[list[str], list[list[str]], list[tuple[str, str, str, str]]]:
