@@ -22,8 +22,8 @@ from ingest.site.search import search_all
 
 DATABASE = "laws"
 BUSY = (
-    "This search took longer than the server allows. Try a narrower search: more words, a whole title or number "
-    "(such as RA 10173), or a member state's name."
+    "This search took longer than the server allows: more words, a whole title or number (such as RA 10173) "
+    "or a member state's name narrow it down. You can also try again in a few seconds."
 )
 RETRY_AFTER = 10  # seconds
 
@@ -53,7 +53,7 @@ async def search_view(datasette: Any, request: Any) -> Response:
         # out of time, usually under load: a clear page, never a 500, and kept by no cache
         headers = {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"}
         if as_json:
-            return Response.json({"ok": False, "q": q, "error": BUSY}, status=503, headers=headers)
+            return Response.json({"ok": False, "q": q, "error": f"Try a narrower search. {BUSY}"}, status=503, headers=headers)
         context = {"q": q, "busy": BUSY, "results": [], "countries": [], "suggestions": []}
         html = await datasette.render_template("search.html", context, request=request)
         return Response.html(html, status=503, headers=headers)
