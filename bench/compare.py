@@ -50,7 +50,7 @@ def pages(codes: list[str]) -> dict[str, str]:
 
 def serve_and_measure(db: Path, codes: list[str], requests: int, clients: int, cache: bool) -> dict[str, dict[str, float]]:
     port = free_port()
-    env = {**os.environ, "LAWREPO_PAGE_CACHE": "256" if cache else "0"}
+    env = {**os.environ, "LAWREPO_PAGE_CACHE_MB": "64" if cache else "0"}
     os.environ.update(env)  # the server inherits it
     proc = start(datasette_args(ROOT, db, ensure_inspect_file(db), "127.0.0.1", port), f"http://127.0.0.1:{port}/")
     try:

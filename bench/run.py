@@ -206,38 +206,36 @@ def page_sizes(base: str) -> dict[str, int]:
     return {name: len(httpx.get(base + path, timeout=120).content) for name, path in SITE_PAGES.items()}
 
 
-def bench_serving(db: Path, requests: int, clients: int, page_requests: int = 20) -> dict[str, dict[str, float]]:
-    work = db.parent
-    bare = work / "bare.db"
+def bare_table(db: Path) -> Path:
+    """A database beside `db` holding only a copy of its laws table: no indexes,
+    no full-text search, no views (bare.db); Datasette's baseline."""
+    bare = db.parent / "bare.db"
     bare.unlink(missing_ok=True)
     conn = sqlite3.connect(bare)
     conn.execute(f"ATTACH '{db}' AS src")
     conn.execute("CREATE TABLE laws AS SELECT * FROM src.laws")
     conn.commit()
     conn.close()
+    return bare
+
+
+def serve_bare(bare: Path, port: int) -> subprocess.Popen[bytes]:
+    """Datasette with its defaults serving `bare` immutable (no plugins, templates or settings)."""
+    inspect = bare.parent / "bare-inspect.json"
+    subprocess.run([sys.executable, "-m", "datasette", "inspect", str(bare), "--inspect-file", str(inspect)], check=True)
+    args = [sys.executable, "-m", "datasette", "serve", "-i", str(bare), "--inspect-file", str(inspect), "--port", str(port)]
+    return start(args, f"http://127.0.0.1:{port}/")
+
+
+def bench_serving(db: Path, requests: int, clients: int, page_requests: int = 20) -> dict[str, dict[str, float]]:
+    bare = bare_table(db)
     ours_port, bare_port = free_port(), free_port()
     ours = start(
         datasette_args(ROOT, db, ensure_inspect_file(db), "127.0.0.1", ours_port),
         f"http://127.0.0.1:{ours_port}/",
         env={**os.environ, "LAWREPO_PAGE_CACHE": "0"},
     )
-    bare_inspect = work / "bare-inspect.json"
-    subprocess.run([sys.executable, "-m", "datasette", "inspect", str(bare), "--inspect-file", str(bare_inspect)], check=True)
-    plain = start(
-        [
-            sys.executable,
-            "-m",
-            "datasette",
-            "serve",
-            "-i",
-            str(bare),
-            "--inspect-file",
-            str(bare_inspect),
-            "--port",
-            str(bare_port),
-        ],
-        f"http://127.0.0.1:{bare_port}/",
-    )
+    plain = serve_bare(bare, bare_port)
     try:
         hit = sqlite3.connect(db).execute("SELECT number FROM laws WHERE id = 'vn-synthetic-law-54321'").fetchone()
         term = hit[0].split("/")[0] if hit else "8"

@@ -124,15 +124,20 @@ def serve_options(db_path: Path) -> dict[str, Any]:
     return flags
 
 
-def make_datasette(db_path: Path, plugins: dict[str, dict[str, Any]] | None = None) -> Datasette:
+def make_datasette(
+    db_path: Path, plugins: dict[str, dict[str, Any]] | None = None, settings: dict[str, Any] | None = None
+) -> Datasette:
     """A Datasette instance configured like `lawrepo serve` for this database;
-    `plugins` replaces the configuration of the plugins it names."""
+    `plugins` replaces the configuration of the plugins it names, `settings`
+    overrides Datasette settings (such as `sql_time_limit_ms`)."""
     flags = serve_options(db_path)
     assert {"-i", "--metadata", "--config", "--template-dir", "--plugins-dir", "--static"} <= set(flags)
     mount, _, directory = flags["--static"].partition(":")
     config = parse_metadata(Path(flags["--config"]).read_text(encoding="utf-8"))
     if plugins:
         config["plugins"] = {**(config.get("plugins") or {}), **plugins}
+    if settings:
+        config["settings"] = {**(config.get("settings") or {}), **settings}
     return Datasette(
         immutables=[flags["-i"]],
         inspect_data=json.loads(Path(flags["--inspect-file"]).read_text(encoding="utf-8")),

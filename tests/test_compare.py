@@ -13,11 +13,9 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from datasette import Response
 from datasette.app import Datasette
 
 from ingest.site import compare
-from ingest.site.page_cache import PageCache
 from tests import answers_fixture as fx
 from tests.helpers import make_datasette
 
@@ -325,17 +323,3 @@ async def test_home_page_leads_to_the_compare_pages(ds: Datasette) -> None:
     hrefs = {a["href"] for a in section.find_all("a")}
     assert {"/compare", "/side-by-side", "/progress", "/codebook", "/compare/data-protection"} <= hrefs
     assert "48 questions in five areas" in section.get_text()
-
-
-def test_page_cache_keeps_the_most_recent_pages() -> None:
-    cache = PageCache(2)
-    for name in ("a", "b", "c"):
-        cache.put((name,), Response.html(f"<p>{name}</p>"))
-    assert cache.get(("a",)) is None
-    hit = cache.get(("b",))
-    assert hit is not None and hit.body == "<p>b</p>" and hit.status == 200
-    cache.put(("d",), Response.html("<p>d</p>"))  # b was used last, so c goes
-    assert cache.get(("c",)) is None and cache.get(("b",)) is not None
-    off = PageCache(0)
-    off.put(("a",), Response.html("x"))
-    assert off.get(("a",)) is None

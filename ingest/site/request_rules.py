@@ -37,7 +37,7 @@ App = Callable[[Scope, Receive, Send], Awaitable[None]]
 READ_METHODS = ("GET", "HEAD")
 FORM_PATHS = re.compile(r"^/(submit|submissions/.*)$")
 PUBLIC_INSTANCE_PAGES = re.compile(
-    r"^/-/($|\.json$|versions(\.json)?$|static/|static-plugins/|jump(\.json)?$|schema(\.json|\.md)?$)"
+    r"^/-/($|\.json$|versions(\.json)?$|lawrepo-cache\.json$|static/|static-plugins/|jump(\.json)?$|schema(\.json|\.md)?$)"
 )
 ARBITRARY_SQL_PATH = re.compile(r"/-/query(\.[a-z]+)?$")
 FORWARDED = {b"x-forwarded-host", b"x-forwarded-proto", b"x-forwarded-port", b"forwarded"}
