@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import uuid
 from typing import Any
 
 import datasette.handle_exception as default_errors
@@ -46,14 +47,22 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
 def asgi_wrapper(datasette: Any) -> Any:
     chosen = settings(datasette)
     sql_lane.install(datasette, chosen)
+    site = uuid.uuid4().hex  # this site's answers are its own, whatever another site in the process keeps
 
     async def keep(app: Any, scope: Any, receive: Any, send: Any) -> None:
         db = origin.database(datasette)
         if db.is_mutable or not db.path:
             await app(scope, receive, send)
             return
-        # what else the bytes depend on: the database file, the configured address, today's date
-        parts = (str(db.path), str(os.stat(db.path).st_mtime_ns), origin.base_url(datasette), dt.date.today().isoformat())
+        # what else the bytes depend on: this site (its configuration), the database file, the configured
+        # address, today's date
+        parts = (
+            site,
+            str(db.path),
+            str(os.stat(db.path).st_mtime_ns),
+            origin.base_url(datasette),
+            dt.date.today().isoformat(),
+        )
         await response_cache.through(app, scope, receive, send, parts, db.name)
 
     def wrap(app: Any) -> Any:

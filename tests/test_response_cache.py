@@ -30,6 +30,8 @@ from tests.helpers import make_datasette
         ("/laws", b"", None),
         ("/other/laws", b"", None),
         ("/law/th-some-act", b"", ""),
+        ("/", b"", ""),
+        ("/", b"q=x", None),
         ("/law/th-some-act", b"x=1", None),
         ("/compare", b"", None),  # the site's pages are cached where they are rendered
     ],
@@ -63,8 +65,8 @@ async def test_a_table_page_is_answered_once_then_replayed(ds: Datasette, fresh_
     assert fresh_cache.hits == 2
 
 
-async def test_law_pages_are_kept(ds: Datasette, fresh_cache: PageCache) -> None:
-    path = "/law/sg-electronic-transactions-act-2010"
+@pytest.mark.parametrize("path", ["/law/sg-electronic-transactions-act-2010", "/"])
+async def test_law_pages_and_the_home_page_are_kept(ds: Datasette, fresh_cache: PageCache, path: str) -> None:
     first = await ds.client.get(path)
     second = await ds.client.get(path)
     assert first.status_code == second.status_code == 200 and first.text == second.text

@@ -8,8 +8,8 @@ for the next request of the same canonical address, in the same cache and
 under the same byte budget.
 
 What is kept: an anonymous GET (no cookie, no credentials) of a table or
-view page, HTML or JSON (`/<db>/<table>`, `.json`), or of a law page
-(`/law/<id>`), answered 200 with a body of at most `MAX_BODY` bytes and no
+view page, HTML or JSON (`/<db>/<table>`, `.json`), of the home page or of
+a law page (`/law/<id>`), answered 200 with a body of at most `MAX_BODY` bytes and no
 cookie set. Its key holds the parameters in canonical order; a table page's
 filters must name its columns (request_rules refuses the rest with 400) and
 its underscore parameters must be Datasette's own (`TABLE_PARAMS`), else
@@ -55,13 +55,14 @@ TABLE_PARAMS = frozenset(
         "_nl",
     }
 )
-LAW_PAGE = re.compile(r"^/law/[^/]+$")
+# pages Datasette renders from templates that read no parameters: the home page and the law pages
+TEMPLATE_PAGES = re.compile(r"^/(law/[^/]+)?$")
 
 
 def key_query(path: str, query: bytes, database: str) -> str | None:
     """The canonical query of a page kept here, or None for a page that is not."""
     pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
-    if LAW_PAGE.match(path):
+    if TEMPLATE_PAGES.match(path):
         return "" if not pairs else None
     parts = path.split("/")
     if len(parts) != 3 or parts[1] != database or parts[2].startswith("-") or parts[2].endswith(".csv"):
