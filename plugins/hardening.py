@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import sqlite3
 import uuid
+import weakref
 from typing import Any
 
 import datasette.handle_exception as default_errors
@@ -34,6 +35,9 @@ if pm.is_registered(default_errors):
     pm.unregister(default_errors)
 
 
+SITES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
 def settings(datasette: Any) -> sql_lane.Settings:
     return sql_lane.Settings.from_config(datasette.plugin_config(sql_lane.PLUGIN))
 
@@ -47,7 +51,8 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
 def asgi_wrapper(datasette: Any) -> Any:
     chosen = settings(datasette)
     sql_lane.install(datasette, chosen)
-    site = uuid.uuid4().hex  # this site's answers are its own, whatever another site in the process keeps
+    # this site's answers are its own, whatever another site in the process keeps
+    site = SITES.setdefault(datasette, uuid.uuid4().hex)
 
     async def keep(app: Any, scope: Any, receive: Any, send: Any) -> None:
         db = origin.database(datasette)
