@@ -52,7 +52,7 @@ import httpx
 import psutil
 
 from bench.compare_corpus import make_compare_corpus
-from bench.run import ROOT, bare_table, free_port, serve_bare, start
+from bench.run import ROOT, bare_table, free_port, serve_bare, start, tree_rss
 from bench.synthetic import make_corpus
 from ingest.site.serve import datasette_args, ensure_inspect_file
 
@@ -112,18 +112,7 @@ def mix(c: Corpus) -> dict[str, tuple[int, Callable[[random.Random], str]]]:
 
 def tree_rss_mb(pid: int) -> float:
     """Resident memory of a process and its children, in MB."""
-    try:
-        proc = psutil.Process(pid)
-        procs = [proc, *proc.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0.0
-    total = 0
-    for p in procs:
-        try:
-            total += p.memory_info().rss
-        except psutil.NoSuchProcess:
-            continue
-    return total / 1e6
+    return tree_rss(pid) / 1e6
 
 
 async def _run_clients(

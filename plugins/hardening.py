@@ -5,21 +5,27 @@
 - requests pass the rules of ingest/site/request_rules.py: methods, sizes,
   instance pages, the configured origin, and the arbitrary-SQL lane with its
   queue, rate limit and response cap (ingest/site/sql_lane.py);
-- a client's mistake is a 4xx without a traceback (ingest/site/client_errors.py).
+- a client's mistake is a 4xx without a traceback (ingest/site/client_errors.py);
+- Datasette's own table and law pages are kept in the page cache once
+  answered (ingest/site/response_cache.py), so a popular page costs once.
 
 Settings: `plugins: hardening:` in datasette.yaml (README, Deployment).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sqlite3
+import uuid
+import weakref
 from typing import Any
 
 import datasette.handle_exception as default_errors
 from datasette import hookimpl
 from datasette.plugins import pm
 
-from ingest.site import client_errors, origin, request_rules, sql_lane, sql_limits, table_params
+from ingest.site import client_errors, origin, request_rules, response_cache, sql_lane, sql_limits, table_params
 
 # Datasette's own handler prints each exception with its local variables
 # (addresses and all) and cannot be told a client's mistake from a server
@@ -27,6 +33,9 @@ from ingest.site import client_errors, origin, request_rules, sql_lane, sql_limi
 default_errors.rich = None
 if pm.is_registered(default_errors):
     pm.unregister(default_errors)
+
+
+SITES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 
 def settings(datasette: Any) -> sql_lane.Settings:
@@ -42,6 +51,24 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
 def asgi_wrapper(datasette: Any) -> Any:
     chosen = settings(datasette)
     sql_lane.install(datasette, chosen)
+    # this site's answers are its own, whatever another site in the process keeps
+    site = SITES.setdefault(datasette, uuid.uuid4().hex)
+
+    async def keep(app: Any, scope: Any, receive: Any, send: Any) -> None:
+        db = origin.database(datasette)
+        if db.is_mutable or not db.path:
+            await app(scope, receive, send)
+            return
+        # what else the bytes depend on: this site (its configuration), the database file, the configured
+        # address, today's date
+        parts = (
+            site,
+            str(db.path),
+            str(os.stat(db.path).st_mtime_ns),
+            origin.base_url(datasette),
+            dt.date.today().isoformat(),
+        )
+        await response_cache.through(app, scope, receive, send, parts, db.name)
 
     def wrap(app: Any) -> Any:
         return request_rules.middleware(
@@ -49,6 +76,7 @@ def asgi_wrapper(datasette: Any) -> Any:
             chosen,
             lambda: origin.base_url(datasette),
             lambda path, query: table_params.problem(datasette, path, query),
+            keep,
         )
 
     return wrap

@@ -26,7 +26,7 @@ def page(size: int, status: int = 200) -> Response:
 
 def test_least_recently_used_pages_go_first() -> None:
     sample = page(100)
-    one_page = page_cache.entry_size(("a",), dict(sample.headers), sample.content_type, b"x" * 100)
+    one_page = page_cache.entry_size(("a",), list(dict(sample.headers).items()), sample.content_type, b"x" * 100)
     cache = PageCache(2 * one_page + one_page // 2)  # room for two pages
     for name in ("a", "b", "c"):
         assert cache.put((name,), page(100))
@@ -83,7 +83,7 @@ def test_never_over_its_byte_bound_and_its_figures_are_right(budget: int, ops: l
         key = (name,)
         if op == "put":
             response = page(size)
-            counted = page_cache.entry_size(key, dict(response.headers), response.content_type, b"x" * size)
+            counted = page_cache.entry_size(key, list(dict(response.headers).items()), response.content_type, b"x" * size)
             model.pop(name, None)
             if counted <= budget:
                 while sum(model.values()) + counted > budget:

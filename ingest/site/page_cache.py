@@ -67,10 +67,10 @@ def _body_bytes(body: Any) -> bytes:
     return body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
 
 
-def entry_size(key: Key, headers: dict[str, str], content_type: str, body: bytes) -> int:
+def entry_size(key: Key, headers: list[tuple[str, str]], content_type: str, body: bytes) -> int:
     """The bytes an entry is counted as: body, headers, key and the fixed allowance."""
     text = sum(len(part.encode("utf-8", "replace")) for part in key)
-    text += sum(len(k) + len(v) for k, v in headers.items()) + len(content_type)
+    text += sum(len(k) + len(v) for k, v in headers) + len(content_type)
     return len(body) + text + ENTRY_OVERHEAD
 
 
@@ -84,27 +84,36 @@ class PageCache:
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Key) -> Response | None:
+    def get_entry(self, key: Key) -> Entry | None:
         hit = self.pages.get(key)
         if hit is None:
             self.misses += 1
             return None
         self.hits += 1
         self.pages.move_to_end(key)
+        return hit
+
+    def get(self, key: Key) -> Response | None:
+        hit = self.get_entry(key)
+        if hit is None:
+            return None
         return Response(hit.body, status=hit.status, content_type=hit.content_type, headers=dict(hit.headers))
 
     def put(self, key: Key, response: Response) -> bool:
-        """Keep `response` under `key`, dropping the least recently used pages to
+        """Keep `response` under `key` (see put_entry)."""
+        headers = [(str(k), str(v)) for k, v in dict(response.headers).items()]
+        return self.put_entry(key, response.status, response.content_type, headers, _body_bytes(response.body))
+
+    def put_entry(self, key: Key, status: int, content_type: str, headers: list[tuple[str, str]], body: bytes) -> bool:
+        """Keep an answer under `key`, dropping the least recently used pages to
         make room; False (and nothing kept) when it alone exceeds the budget."""
-        body = _body_bytes(response.body)
-        headers = {str(k): str(v) for k, v in dict(response.headers).items()}
-        size = entry_size(key, headers, response.content_type, body)
+        size = entry_size(key, headers, content_type, body)
         self._drop(key)
         if size > self.max_bytes:
             return False
         while self.bytes + size > self.max_bytes:
             self._drop(next(iter(self.pages)))
-        self.pages[key] = Entry(response.status, response.content_type, tuple(headers.items()), body, size)
+        self.pages[key] = Entry(status, content_type, tuple(headers), body, size)
         self.bytes += size
         return True
 

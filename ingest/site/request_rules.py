@@ -166,7 +166,10 @@ def middleware(
     settings: sql_lane.Settings,
     base_url: Callable[[], str],
     check: Callable[[str, bytes], Awaitable[str | None]] | None = None,
+    keep: Callable[[App, Scope, Receive, Send], Awaitable[None]] | None = None,
 ) -> App:
+    """The rules around `app`; `keep(app, scope, receive, send)`, when given,
+    answers the requests outside the arbitrary-SQL lane (the response cache)."""
     gate = sql_lane.Gate(settings)
 
     async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
@@ -195,7 +198,10 @@ def middleware(
             scope = {**scope, "method": "GET"}
             send = head_as_get(send)
         if not is_arbitrary_sql(path, query):
-            await app(scope, receive, send)
+            if keep is not None:
+                await keep(app, scope, receive, send)
+            else:
+                await app(scope, receive, send)
             return
         try:
             gate.check_rate(client_of(scope, settings))
