@@ -25,7 +25,10 @@ from tests.helpers import make_datasette
         ("/laws/laws", b"_trace=1", None),
         ("/laws/laws", b"_stream=1", None),
         ("/laws/laws", b"_utm=x", None),  # not Datasette's: not kept
-        ("/laws/laws.csv", b"", None),  # streams
+        ("/laws/laws.csv", b"_size=100&country=TH", "_size=100&country=TH"),
+        ("/exports/laws.atom", b"", ""),
+        ("/exports/datapackage.json", b"", ""),
+        ("/exports/laws.csv", b"", None),  # the whole table, streamed
         ("/laws/-/query", b"sql=select+1", None),
         ("/laws", b"", None),
         ("/other/laws", b"", None),
@@ -65,8 +68,10 @@ async def test_a_table_page_is_answered_once_then_replayed(ds: Datasette, fresh_
     assert fresh_cache.hits == 2
 
 
-@pytest.mark.parametrize("path", ["/law/sg-electronic-transactions-act-2010", "/"])
-async def test_law_pages_and_the_home_page_are_kept(ds: Datasette, fresh_cache: PageCache, path: str) -> None:
+@pytest.mark.parametrize(
+    "path", ["/law/sg-electronic-transactions-act-2010", "/", "/exports/laws.atom", "/laws/laws.csv?country=TH"]
+)
+async def test_plain_pages_and_table_csv_are_kept(ds: Datasette, fresh_cache: PageCache, path: str) -> None:
     first = await ds.client.get(path)
     second = await ds.client.get(path)
     assert first.status_code == second.status_code == 200 and first.text == second.text
@@ -77,7 +82,8 @@ async def test_what_is_not_kept(ds: Datasette, fresh_cache: PageCache) -> None:
     assert (await ds.client.get("/law/no-such-law")).status_code == 404
     assert (await ds.client.get("/laws/laws?nope=1")).status_code == 400  # refused before the cache
     assert (await ds.client.get("/laws/laws", cookies={"ds_actor": "x"})).status_code == 200
-    assert (await ds.client.get("/laws/laws.csv?_size=2")).status_code == 200
+    assert (await ds.client.get("/laws/laws.csv?_stream=on")).status_code == 200
+    assert (await ds.client.get("/exports/laws.csv")).status_code == 200
     assert fresh_cache.stats()["entries"] == 0
 
 

@@ -8,13 +8,15 @@ for the next request of the same canonical address, in the same cache and
 under the same byte budget.
 
 What is kept: an anonymous GET (no cookie, no credentials) of a table or
-view page, HTML or JSON (`/<db>/<table>`, `.json`), of the home page or of
-a law page (`/law/<id>`), answered 200 with a body of at most `MAX_BODY` bytes and no
+view page, HTML, JSON or CSV (`/<db>/<table>`, `.json`, `.csv`), of the
+home page, a law page (`/law/<id>`), or the exports page with its feed and
+Data Package, answered 200 with a body of at most `MAX_BODY` bytes and no
 cookie set. Its key holds the parameters in canonical order; a table page's
 filters must name its columns (request_rules refuses the rest with 400) and
 its underscore parameters must be Datasette's own (`TABLE_PARAMS`), else
 the answer is not kept (arbitrary SQL, `_where=`, never is: it runs in its
-own lane). CSV is not kept: it streams.
+own lane), and neither is a streamed whole table (`_stream=`), nor any
+answer over `MAX_BODY`: it passes through as it streams.
 """
 
 from __future__ import annotations
@@ -55,17 +57,17 @@ TABLE_PARAMS = frozenset(
         "_nl",
     }
 )
-# pages Datasette renders from templates that read no parameters: the home page and the law pages
-TEMPLATE_PAGES = re.compile(r"^/(law/[^/]+)?$")
+# pages that read no parameters: the home page, the law pages, the exports page, its feed and Data Package
+PLAIN_PAGES = re.compile(r"^/(law/[^/]+|exports|exports/laws\.atom|exports/datapackage\.json)?$")
 
 
 def key_query(path: str, query: bytes, database: str) -> str | None:
     """The canonical query of a page kept here, or None for a page that is not."""
     pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
-    if TEMPLATE_PAGES.match(path):
+    if PLAIN_PAGES.match(path):
         return "" if not pairs else None
     parts = path.split("/")
-    if len(parts) != 3 or parts[1] != database or parts[2].startswith("-") or parts[2].endswith(".csv"):
+    if len(parts) != 3 or parts[1] != database or parts[2].startswith("-"):
         return None
     for name, _ in pairs:
         if name.startswith("_") and name not in TABLE_PARAMS:
