@@ -112,7 +112,7 @@ async def atom(datasette: Any, request: Any) -> Response:
     base = origin.base_url(datasette)
 
     def make(conn: sqlite3.Connection) -> bytes:
-        return export_atom.feed(conn, export.law_times(conn), base, meta)
+        return export_atom.feed(conn, export.latest_law_times(conn, export_atom.LIMIT), base, meta)
 
     body = await origin.database(datasette).execute_fn(make)
     return Response(body.decode("utf-8"), content_type="application/atom+xml; charset=utf-8")

@@ -312,6 +312,19 @@ def test_feed_reads_the_record_times_table(built_db: Path, tmp_path: Path) -> No
     assert {e["updated"] for e in items[1:]} == {"2020-01-02T00:00:00Z"}
 
 
+@pytest.mark.parametrize("limit", [1, 5, export_atom.LIMIT, 10_000])
+def test_the_latest_times_are_the_ones_the_whole_list_gives(built_db: Path, tmp_path: Path, limit: int) -> None:
+    db = tmp_path / "laws.db"
+    shutil.copyfile(built_db, db)
+    with closing(sqlite3.connect(db)) as conn:  # ties on the time are broken by id, as the feed breaks them
+        conn.execute("UPDATE record_times SET updated = '2031-01-01T00:00:00Z' WHERE path LIKE 'th/%' OR path LIKE 'vn/%'")
+        conn.commit()
+        whole = dict(export_atom.latest(export.law_times(conn), limit))
+        latest = export.latest_law_times(conn, limit)
+        assert list(latest.items()) == list(whole.items())
+        assert export_atom.feed(conn, latest, BASE, {}, limit) == export_atom.feed(conn, export.law_times(conn), BASE, {}, limit)
+
+
 # --- ATR list -------------------------------------------------------------------
 
 
