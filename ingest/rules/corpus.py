@@ -40,6 +40,8 @@ class Previous:
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     times: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # record_times rows of that build
     times_today: str = ""  # the day those times were computed on
+    # the database a build state describes (ingest.build.build_state), when read from one: that state can be patched
+    state_of: list[int] | None = None
 
 
 Sink = Callable[[Corpus, Any], None]  # receives the rows `rows` made of each valid law record
