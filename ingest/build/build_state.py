@@ -141,13 +141,12 @@ def _patch(
     path = path_of(db_path)
     if not path.exists():
         return False
-    old_digests, old_stats, old_facts = previous.digests, previous.stats, previous.facts
+    # a law file whose digest is unchanged was not read again: its facts are those of the state
+    old_digests, old_stats, no_stat = previous.digests, previous.stats, None
     files = [
         _file_row(k, corpus, stats)
         for k, d in corpus.digests.items()
-        if old_digests.get(k) != d
-        or stats.get(k) != old_stats.get(k)
-        or (_is_law(k) and old_facts.get(k) is not corpus.laws.get(_id_of(k)))
+        if old_digests.get(k) != d or stats.get(k, no_stat) != old_stats.get(k, no_stat)
     ]
     gone = [(k,) for k in old_digests if k not in corpus.digests]
     changed_times = [(p, *t) for p, t in times.items() if previous.times.get(p) != t]

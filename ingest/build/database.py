@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.build import affected, build_state, peer_tables, source_checks, tables, timeline, times_table
+from ingest.build.copying import BackgroundCopy
 from ingest.common.atomic import alive, flush_to_disk
 from ingest.common.paths import DB_DIR, PACKAGE
 from ingest.records.files import digest
@@ -130,12 +130,16 @@ def build(
     if previous and previous.builder != builder:
         previous = None  # written by other code or SQL: build afresh
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
-    writer = _Writer(tmp, db_path, previous, today or dt.date.today())
+    # the copy a patch works on is made while the records are read
+    copy = BackgroundCopy(db_path, tmp) if previous and db_path.exists() else None
+    writer = _Writer(tmp, db_path, previous, today or dt.date.today(), copy)
     try:
         corpus = validate(root, previous=previous, today=today, jobs=jobs, progress=progress, sink=writer.add, rows=law_rows)
         if corpus.problems or (previous and previous.digests == corpus.digests and db_path.exists()):
             return corpus, None
         counts = writer.finish(corpus)
+        if copy is not None and writer.patch:
+            copy.finish()
         # one flush, of the finished file, before the atomic move (the one place a reader could see half a file)
         flush_to_disk(tmp)
         os.replace(tmp, db_path)
@@ -145,6 +149,8 @@ def build(
         return corpus, counts
     finally:
         writer.close()
+        if copy is not None:
+            copy.drop()
         with suppress(FileNotFoundError):
             tmp.unlink()
 
@@ -159,8 +165,10 @@ class _Writer:
 
     BATCH = 2000
 
-    def __init__(self, tmp: Path, target: Path, previous: Previous | None, today: dt.date) -> None:
-        self.tmp, self.target, self.previous, self.today = tmp, target, previous, today
+    def __init__(
+        self, tmp: Path, target: Path, previous: Previous | None, today: dt.date, copy: BackgroundCopy | None = None
+    ) -> None:
+        self.tmp, self.target, self.previous, self.today, self.copy = tmp, target, previous, today, copy
         self.conn: sqlite3.Connection | None = None
         self.patch = False
         self.rows: dict[str, list[tuple[Any, ...]]] = {}
@@ -175,9 +183,12 @@ class _Writer:
 
     def _open(self, corpus: Corpus) -> sqlite3.Connection:
         # Patch a copy of the previous database when only law files changed.
-        self.patch = corpus.incremental and self.target.exists()
-        if self.patch:
-            shutil.copyfile(self.target, self.tmp)
+        self.patch = corpus.incremental and self.copy is not None
+        if self.copy is not None:
+            if self.patch:
+                self.copy.wait()
+            else:
+                self.copy.drop()
         conn = sqlite3.connect(self.tmp, isolation_level=None)
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
