@@ -13,7 +13,7 @@ WITH rel AS (
   SELECT law_id,
          max(type = 'amends') AS amends,
          count(DISTINCT CASE WHEN type IN ('amended-by', 'implemented-by') THEN target_id END) AS base
-  FROM relations GROUP BY law_id
+  FROM relations WHERE law_id IN (SELECT id FROM cell_laws) GROUP BY law_id
 ),
 ranked AS (
   SELECT l.country, la.area, l.id,
@@ -33,6 +33,7 @@ ranked AS (
   JOIN instrument_types it ON it.code = l.instrument_type
   LEFT JOIN rel ON rel.law_id = l.id
   WHERE l.status IN ('in-force', 'partly-in-force', 'enacted-not-in-force', 'draft')
+    AND l.id IN (SELECT id FROM cell_laws)
     AND (l.country, la.area) IN (SELECT country, area FROM affected_cells)
 )
 SELECT country, area, id FROM ranked WHERE rank = 1 ORDER BY country, area;

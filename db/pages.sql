@@ -15,7 +15,7 @@ FROM laws l
 JOIN law_areas la ON la.law_id = l.id
 JOIN statuses s ON s.code = l.status
 JOIN verification_statuses v ON v.code = l.verification
-WHERE (l.country, la.area) IN (SELECT country, area FROM affected_cells);
+WHERE l.id IN (SELECT id FROM cell_laws) AND (l.country, la.area) IN (SELECT country, area FROM affected_cells);
 
 -- Each cell of the member states × areas grid, with its labels and number of laws.
 DELETE FROM page_area_cells WHERE (country, area) IN (SELECT country, area FROM affected_cells);

@@ -38,12 +38,19 @@ def around(conn: sqlite3.Connection, law_ids: Iterable[str]) -> tuple[set[Cell],
 
 
 def record(conn: sqlite3.Connection, cells: set[Cell], countries: set[str]) -> None:
-    """The temporary tables affected_cells and affected_countries that db/derived.sql,
-    db/pages.sql and the timeline read."""
+    """The temporary tables affected_cells, affected_countries and cell_laws
+    (the laws of those cells) that db/derived.sql, db/pages.sql and the timeline read."""
     conn.execute("CREATE TEMP TABLE affected_cells (country TEXT, area TEXT, PRIMARY KEY (country, area))")
     conn.execute("CREATE TEMP TABLE affected_countries (code TEXT PRIMARY KEY)")
     conn.executemany("INSERT INTO affected_cells VALUES (?, ?)", sorted(cells))
     conn.executemany("INSERT INTO affected_countries VALUES (?)", [(c,) for c in sorted(countries | {c for c, _ in cells})])
+    # the laws of those cells, found through their countries' index entries, not by a scan of every law
+    conn.execute("CREATE TEMP TABLE cell_laws (id TEXT PRIMARY KEY)")
+    conn.execute(
+        "INSERT INTO cell_laws SELECT DISTINCT l.id FROM (SELECT DISTINCT country FROM affected_cells) c "
+        "CROSS JOIN laws l ON l.country = c.country CROSS JOIN law_areas la ON la.law_id = l.id "
+        "JOIN affected_cells ac ON ac.country = l.country AND ac.area = la.area"
+    )
 
 
 def everything(conn: sqlite3.Connection) -> None:

@@ -171,8 +171,9 @@ def _upsert(conn: sqlite3.Connection, table: str, rows: Iterable[tuple[Any, ...]
         conn.execute(f"INSERT OR REPLACE INTO {table} VALUES ({','.join('?' * len(row))})", row)
 
 
-def load(db_path: Path) -> Previous | None:
-    """The state of the database at `db_path`, or None when there is no usable one."""
+def load(db_path: Path, builder: str | None = None) -> Previous | None:
+    """The state of the database at `db_path`, or None when there is no usable one
+    (or, given `builder`, when another builder wrote it: then nothing else is read)."""
     path = path_of(db_path)
     if not path.exists():
         return None
@@ -180,6 +181,8 @@ def load(db_path: Path) -> Previous | None:
         with _no_collection(), closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
             meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
             if meta.get("version") != VERSION or meta.get("database") != identity(db_path):
+                return None
+            if builder is not None and meta.get("builder") != builder:
                 return None
             digests: dict[str, str] = {}
             stats: dict[str, tuple[int, int]] = {}

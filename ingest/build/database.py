@@ -60,14 +60,18 @@ def builder_digest() -> str:
 
 
 def read_previous(db_path: Path) -> Previous | None:
-    """Digests and law facts of an existing database, or None if unusable."""
+    """Digests and law facts of an existing database, or None if unusable
+    (written by other code or SQL: a full build follows, which needs none of it)."""
     if not db_path.exists():
         return None
-    state = build_state.load(db_path)
+    builder = builder_digest()
+    state = build_state.load(db_path, builder)
     if state is not None:
         return state
     try:
         with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+            if conn.execute("SELECT digest FROM files WHERE path = ?", [BUILDER]).fetchone() != (builder,):
+                return None
             digests = dict(conn.execute("SELECT path, digest FROM files"))
             rels: dict[str, list[tuple[str, str]]] = {}
             for law_id, rtype, target in conn.execute(

@@ -46,11 +46,6 @@ def _day(value: str | None) -> tuple[str | None, bool]:
     return b[0].isoformat(), b[0] != b[1]
 
 
-# the laws of the cells in the temporary table affected_cells (country, area) that a build recomputes
-CELL_LAWS = (
-    "SELECT la.law_id FROM law_areas la JOIN laws cl ON cl.id = la.law_id "
-    "JOIN affected_cells ac ON ac.country = cl.country AND ac.area = la.area"
-)
 LAW_COLUMNS = "l.id, l.country, l.status, l.adopted, l.promulgated, l.in_force, l.repealed, it.position"
 
 
@@ -62,7 +57,8 @@ def recompute(conn: sqlite3.Connection, today: dt.date, everything: bool = False
     else:
         conn.execute("DELETE FROM area_periods WHERE (country, area) IN (SELECT country, area FROM affected_cells)")
     cell_set = set(conn.execute("SELECT country, area FROM affected_cells"))
-    scope = "" if everything else f"AND l.id IN ({CELL_LAWS})"
+    # the laws of the cells recomputed (ingest/build/affected.py)
+    scope = "" if everything else "AND l.id IN (SELECT id FROM cell_laws)"
     laws = {}
     for row in conn.execute(
         f"SELECT {LAW_COLUMNS} FROM laws l JOIN instrument_types it ON it.code = l.instrument_type "
