@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 
+import pytest
+
+from bench.synthetic import make_corpus
 from ingest.build.copying import BackgroundCopy
 from ingest.build.database import build, read_previous
 from tests.test_build import dump, edit
@@ -41,3 +46,26 @@ def test_a_build_that_is_not_a_patch_drops_the_copy(laws_copy: Path, tmp_path: P
     corpus, counts = build(laws_copy, db, previous=read_previous(db))  # nothing changed: nothing written
     assert counts is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["full.db", "full.db.state", "laws", "laws.db", "laws.db.state"]
+
+
+def test_the_replaced_database_is_removed_and_readers_keep_theirs(synthetic_small: Path, tmp_path: Path) -> None:
+    db = tmp_path / "laws.db"
+    build(synthetic_small, db)
+    reader = sqlite3.connect(f"file:{db}?mode=ro", uri=True)  # a server with the old file open
+    edit(synthetic_small / "th" / "synthetic-law-8.yml", "short_title: SA 8", "short_title: Edited eight")
+    corpus, counts = build(synthetic_small, db, previous=read_previous(db))
+    assert counts and corpus.parsed == 1
+    assert reader.execute("SELECT short_title FROM laws WHERE id = 'th-synthetic-law-8'").fetchone() == ("SA 8",)
+    assert sqlite3.connect(db).execute("SELECT short_title FROM laws WHERE id = 'th-synthetic-law-8'").fetchone() == (
+        "Edited eight",
+    )
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("laws.db")) == ["laws.db", "laws.db.state"]
+
+
+@pytest.fixture
+def synthetic_small(tmp_path: Path) -> Path:
+    folder = make_corpus(tmp_path / "corpus", 200)
+    hour_ago = time.time() - 3600
+    for path in folder.rglob("*.yml"):
+        os.utime(path, (hour_ago, hour_ago))
+    return folder

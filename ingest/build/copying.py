@@ -72,3 +72,31 @@ class BackgroundCopy:
         self._dropped.set()
         with suppress(FileNotFoundError):
             self.target.unlink()
+
+
+def set_aside(path: Path, pid: int) -> Path | None:
+    """A second name for the file at `path` (None when there is no file, or no
+    link can be made), so that moving the new file over `path` does not free
+    the old one's blocks: hundreds of megabytes take a moment, which
+    `remove_in_background` spends while the build writes its state."""
+    if not path.exists():
+        return None
+    aside = path.with_name(f"{path.name}.tmp-old-{pid}")  # removed by the next build if this one dies first
+    try:
+        os.link(path, aside)
+    except OSError:
+        return None
+    return aside
+
+
+def remove_in_background(aside: Path | None) -> threading.Thread:
+    """Start removing `aside`; the caller joins the thread before it returns."""
+    thread = threading.Thread(target=_remove, args=(aside,), name="remove-previous-database")
+    thread.start()
+    return thread
+
+
+def _remove(aside: Path | None) -> None:
+    if aside is not None:
+        with suppress(OSError):
+            aside.unlink()

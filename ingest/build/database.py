@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.build import affected, build_state, peer_tables, source_checks, tables, timeline, times_table
-from ingest.build.copying import BackgroundCopy
+from ingest.build.copying import BackgroundCopy, remove_in_background, set_aside
 from ingest.common.atomic import alive, flush_to_disk
 from ingest.common.paths import DB_DIR, PACKAGE
 from ingest.records.files import digest
@@ -146,10 +146,15 @@ def build(
             copy.finish()
         # one flush, of the finished file, before the atomic move (the one place a reader could see half a file)
         flush_to_disk(tmp)
-        os.replace(tmp, db_path)
+        aside = set_aside(db_path, os.getpid())
+        try:
+            os.replace(tmp, db_path)
+        finally:
+            removing = remove_in_background(aside)
         with suppress(OSError, sqlite3.Error):  # only an aid to the next build, which reads the tables without it
             patched = previous if writer.patch else None
             build_state.save(db_path, corpus, builder, writer.times, writer.times_today.isoformat(), started, patched)
+        removing.join()
         return corpus, counts
     finally:
         writer.close()
