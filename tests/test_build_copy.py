@@ -69,3 +69,16 @@ def synthetic_small(tmp_path: Path) -> Path:
     for path in folder.rglob("*.yml"):
         os.utime(path, (hour_ago, hour_ago))
     return folder
+
+
+def test_a_bad_record_in_a_patch_leaves_the_database_and_no_copy(synthetic_small: Path, tmp_path: Path) -> None:
+    db = tmp_path / "laws.db"
+    build(synthetic_small, db)
+    before = dump(db)
+    edit(synthetic_small / "th" / "synthetic-law-8.yml", "\nstatus: ", "\nstatus: not-a-")
+    corpus, counts = build(synthetic_small, db, previous=read_previous(db))
+    assert counts is None
+    found = [p for p in corpus.problems if p.path.endswith("th/synthetic-law-8.yml")]
+    assert found and found[0].field == "status" and found[0].line > 1
+    assert dump(db) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("laws.db")) == ["laws.db", "laws.db.state"]
