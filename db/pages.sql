@@ -1,10 +1,11 @@
 -- Tables shaped for the site's pages (their columns: db/schema.sql), recomputed at
--- the end of every build after db/derived.sql and db/views.sql: rows of the countries
--- in the temporary table affected_countries (all of them in a full build; in a patched
--- build those whose laws, or the laws they relate to, changed), then the totals in full.
+-- the end of every build after db/derived.sql and db/views.sql: rows of the cells
+-- (country, area) in the temporary table affected_cells and of the countries in
+-- affected_countries (all of them in a full build; in a patched build those of the
+-- laws that changed and of the laws they relate to), then the totals in full.
 
 -- Each member state's laws in each area, in the order the pages list them.
-DELETE FROM page_country_laws WHERE country IN (SELECT code FROM affected_countries);
+DELETE FROM page_country_laws WHERE (country, area) IN (SELECT country, area FROM affected_cells);
 INSERT INTO page_country_laws
 SELECT l.country, la.area,
        ROW_NUMBER() OVER (PARTITION BY l.country, la.area ORDER BY s.position, l.year DESC, l.title, l.id),
@@ -14,14 +15,14 @@ FROM laws l
 JOIN law_areas la ON la.law_id = l.id
 JOIN statuses s ON s.code = l.status
 JOIN verification_statuses v ON v.code = l.verification
-WHERE l.country IN (SELECT code FROM affected_countries);
+WHERE l.id IN (SELECT id FROM cell_laws) AND (l.country, la.area) IN (SELECT country, area FROM affected_cells);
 
 -- Each cell of the member states × areas grid, with its labels and number of laws.
-DELETE FROM page_area_cells WHERE country IN (SELECT code FROM affected_countries);
+DELETE FROM page_area_cells WHERE (country, area) IN (SELECT country, area FROM affected_cells);
 INSERT INTO page_area_cells
 WITH counted AS (
   SELECT country, area, max(rank) AS laws FROM page_country_laws
-  WHERE country IN (SELECT code FROM affected_countries) GROUP BY country, area
+  WHERE (country, area) IN (SELECT country, area FROM affected_cells) GROUP BY country, area
 )
 SELECT s.country, s.country_name, s.area, s.area_label, s.area_position, s.cell_status,
        s.law_id, s.law_title, s.law_year, s.statement, s.statement_note, l.verification,
@@ -35,7 +36,7 @@ LEFT JOIN coverage_statuses sc ON sc.code = s.statement
 LEFT JOIN statuses ss ON ss.code = s.statement
 LEFT JOIN coverage_statuses gl ON gl.code = coalesce(s.statement, s.cell_status)
 LEFT JOIN counted n ON n.country = s.country AND n.area = s.area
-WHERE s.country IN (SELECT code FROM affected_countries);
+WHERE (s.country, s.area) IN (SELECT country, area FROM affected_cells);
 
 -- Member states with their number of laws, and of laws in force.
 DELETE FROM page_home_countries WHERE code IN (SELECT code FROM affected_countries);

@@ -228,6 +228,6 @@ def test_a_change_to_a_nested_module_forces_a_full_build(
     extra = tmp_path / "module.py"
     extra.write_text("X = 1\n", encoding="utf-8")
     monkeypatch.setattr(database, "builder_files", lambda: [*real(), extra])
-    assert read_previous(db).builder != database.builder_digest()
+    assert read_previous(db) is None  # written by other code: nothing of it is read, the build is a full one
     corpus, _ = build(synthetic, db, previous=read_previous(db))
     assert not corpus.problems and not corpus.incremental and corpus.parsed > 0

@@ -125,3 +125,49 @@ def test_worker_processes_give_what_one_process_gives(synthetic: Path, tmp_path:
     assert counts_a == counts_b and counts_a and counts_a["laws"] == 1200
     assert corpus_a.laws == corpus_b.laws
     assert dump(a) == dump(b)
+
+
+def test_a_patch_rewrites_only_the_rows_of_the_files_that_changed_in_the_state(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "laws.db"
+    build(synthetic, db)
+    state_file = build_state.path_of(db)
+
+    def rows() -> dict[str, tuple]:
+        with sqlite3.connect(state_file) as conn:
+            return {r[0]: r[1:] for r in conn.execute("SELECT * FROM files")}
+
+    before, inode = rows(), state_file.stat().st_ino
+    monkeypatch.setattr(build_state, "_write_whole", lambda *a: pytest.fail("the state was written whole"))
+    edit(synthetic / "th" / "synthetic-law-8.yml", "short_title: SA 8", "short_title: Edited eight")
+    (synthetic / "th" / "synthetic-law-30.yml").unlink()
+    corpus, counts = build(synthetic, db, previous=read_previous(db))
+    assert counts and corpus.parsed == 1
+    after = rows()
+    assert state_file.stat().st_ino == inode  # patched where it is, not written again
+    assert {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)} == {
+        "th/synthetic-law-8.yml",
+        "th/synthetic-law-30.yml",
+    }
+    state, from_tables = build_state.load(db), read_previous_from_tables(db)
+    assert state is not None and state.digests == from_tables.digests and state.facts == from_tables.facts
+    assert state.facts["th/synthetic-law-8.yml"].id == "th-synthetic-law-8"
+
+
+def test_a_state_that_another_build_replaced_is_written_whole(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "laws.db"
+    build(synthetic, db)
+    previous = read_previous(db)
+    assert previous is not None and previous.state_of is not None
+    build(synthetic, db, previous=None)  # a full build since: the state now describes another database
+    edit(synthetic / "th" / "synthetic-law-8.yml", "short_title: SA 8", "short_title: Edited eight")
+    written, whole = [], build_state._write_whole
+    monkeypatch.setattr(build_state, "_write_whole", lambda *a: written.append(a[0]) or whole(*a))
+    corpus, counts = build(synthetic, db, previous=previous)  # what was read before that build
+    assert counts and corpus.parsed == 1 and corpus.incremental
+    assert written == [db]  # not patched: written whole
+    state, from_tables = build_state.load(db), read_previous_from_tables(db)
+    assert state is not None and state.facts == from_tables.facts and state.digests == from_tables.digests

@@ -35,7 +35,7 @@ def test_every_command_has_help(runner: CliRunner, command: str | None) -> None:
         for name in COMMANDS:
             assert name in result.output
     else:
-        first_doc_line = main.commands[command].help.splitlines()[0]
+        first_doc_line = main.every_command()[command].help.splitlines()[0]
         assert first_doc_line.split()[0] in result.output
 
 

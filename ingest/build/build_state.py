@@ -2,40 +2,53 @@
 
 A build that patches the previous database needs that database's digests
 and law facts (ingest.rules.corpus.Previous). Reading them back from the
-database's tables takes seconds at 100,000 records, so each build also writes
-them to `<database>.state`, with the size and modification time of each law
-file when its digest was taken (an unchanged file is then not read again) and
-the record_times rows. The state names the database it describes (device,
-inode, size and modification time): a database changed or replaced since, or
-a state file that cannot be read, is ignored and the tables are read instead.
+database's tables takes seconds at 100,000 records, so each build also keeps
+them in `<database>.state`, itself a small SQLite database: one row per file
+read (its digest; for a law file, its size and modification time when the
+digest was taken, so that an unchanged file is not read again, and its facts)
+and the record_times rows. A patched build changes only the rows of the files
+that changed, in one transaction, instead of writing the whole state again.
+
+The state names the database it describes (device, inode, size and
+modification time): a database changed or replaced since, or a state file
+that cannot be read, is ignored and the tables are read instead.
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import marshal
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-from ingest.build.times_table import Times, law_file
-from ingest.common.atomic import write_bytes
+from ingest.build.times_table import Times
+from ingest.common.atomic import replacing
 from ingest.records.model import Corpus, LawFacts
 from ingest.rules.corpus import Previous
 
-VERSION = 1
+VERSION = 2
 RACY_NS = 2_000_000_000  # a file changed this shortly before its stat was taken may change again unseen
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (path TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER, mtime_ns INTEGER, facts BLOB) WITHOUT ROWID;
+CREATE TABLE times (path TEXT PRIMARY KEY, created TEXT, updated TEXT, source TEXT) WITHOUT ROWID;
+"""
+FileRow = tuple[str, str, int | None, int | None, bytes | None]
 
 
 def path_of(db_path: Path) -> Path:
     return db_path.with_name(f"{db_path.name}.state")
 
 
-def _identity(db_path: Path) -> tuple[int, int, int, int]:
+def identity(db_path: Path) -> list[int]:
     st = os.stat(db_path)
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
 
 
 @contextmanager
@@ -51,56 +64,141 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
-def save(db_path: Path, corpus: Corpus, builder: str, times: dict[str, Times], today: str, started_ns: int) -> None:
-    """Write the state of the database just moved into place at `db_path`."""
+def _facts_blob(f: LawFacts) -> bytes:
+    return marshal.dumps(
+        (f.id, f.country, f.status, f.dates, f.areas, f.relations, f.evidence, f.verification)
+        + (f.has_note, f.provisions, f.quoted, f.last_verified)
+    )
+
+
+def _is_law(key: str) -> bool:
+    """Law records are the files of the two-letter country folders."""
+    return key.find("/") == 2
+
+
+def _id_of(key: str) -> str:
+    """The id of the law record at `key` (the rules make it follow the path)."""
+    return f"{key[:2]}-{key[3:-4]}"
+
+
+def save(
+    db_path: Path,
+    corpus: Corpus,
+    builder: str,
+    times: dict[str, Times],
+    today: str,
+    started_ns: int,
+    previous: Previous | None = None,
+) -> None:
+    """Write the state of the database just moved into place at `db_path`.
+    Given the previous build's state (read from the state file and describing
+    the database this build patched), only the rows that changed are written."""
+    meta = {"version": VERSION, "database": identity(db_path), "builder": builder, "times_today": today}
+    stats = {k: v for k, v in corpus.stats.items() if v[1] < started_ns - RACY_NS}
     with _no_collection():
-        facts = [
-            (
-                law_file(f.id, f.country),
-                (
-                    f.id,
-                    f.country,
-                    f.status,
-                    f.dates,
-                    f.areas,
-                    f.relations,
-                    f.evidence,
-                    f.verification,
-                    f.has_note,
-                    f.provisions,
-                    f.quoted,
-                    f.last_verified,
-                ),
-            )
-            for f in corpus.laws.values()
-        ]
-        stats = {k: v for k, v in corpus.stats.items() if v[1] < started_ns - RACY_NS}
-        state = {
-            "version": VERSION,
-            "database": _identity(db_path),
-            "builder": builder,
-            "digests": corpus.digests,
-            "facts": facts,
-            "stats": stats,
-            "times": times,
-            "times_today": today,
-        }
-        data = marshal.dumps(state)
-        del facts, state
-    write_bytes(path_of(db_path), data)
+        if previous is not None and previous.state_of is not None and _patch(db_path, corpus, stats, times, meta, previous):
+            return
+        _write_whole(db_path, corpus, stats, times, meta)
 
 
-def load(db_path: Path) -> Previous | None:
-    """The state of the database at `db_path`, or None when there is no usable one."""
+def _meta_rows(meta: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(k, json.dumps(v)) for k, v in meta.items()]
+
+
+def _file_row(key: str, corpus: Corpus, stats: dict[str, tuple[int, int]]) -> FileRow:
+    stat = stats.get(key)
+    facts = corpus.laws.get(_id_of(key)) if _is_law(key) else None
+    blob = _facts_blob(facts) if facts is not None else None
+    return (key, corpus.digests[key], stat[0] if stat else None, stat[1] if stat else None, blob)
+
+
+def _write_whole(
+    db_path: Path, corpus: Corpus, stats: dict[str, tuple[int, int]], times: dict[str, Times], meta: dict[str, Any]
+) -> None:
+    # only an aid to the next build, which checks it against the database: not flushed to disk
+    with replacing(path_of(db_path), durable=False) as tmp, closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.executescript(SCHEMA)
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", _meta_rows(meta))
+        files = (_file_row(k, corpus, stats) for k in sorted(corpus.digests))
+        conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)", files)
+        conn.executemany("INSERT INTO times VALUES (?, ?, ?, ?)", ((p, *times[p]) for p in sorted(times)))
+        conn.execute("COMMIT")
+
+
+def _patch(
+    db_path: Path,
+    corpus: Corpus,
+    stats: dict[str, tuple[int, int]],
+    times: dict[str, Times],
+    meta: dict[str, Any],
+    previous: Previous,
+) -> bool:
+    """Rewrite only the rows that differ from `previous`; False when the state
+    file no longer describes the database `previous` was read for."""
+    path = path_of(db_path)
+    if not path.exists():
+        return False
+    # a law file whose digest is unchanged was not read again: its facts are those of the state
+    old_digests, old_stats, no_stat = previous.digests, previous.stats, None
+    files = [
+        _file_row(k, corpus, stats)
+        for k, d in corpus.digests.items()
+        if old_digests.get(k) != d or stats.get(k, no_stat) != old_stats.get(k, no_stat)
+    ]
+    gone = [(k,) for k in old_digests if k not in corpus.digests]
+    changed_times = [(p, *t) for p, t in times.items() if previous.times.get(p) != t]
+    gone_times = [(p,) for p in previous.times if p not in times]
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("BEGIN IMMEDIATE")
+        now = dict(conn.execute("SELECT key, value FROM meta"))
+        if json.loads(now.get("database", "null")) != previous.state_of:
+            conn.execute("ROLLBACK")
+            return False
+        _upsert(conn, "files", files, gone)
+        _upsert(conn, "times", changed_times, gone_times)
+        conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", _meta_rows(meta))
+        conn.execute("COMMIT")
+    return True
+
+
+def _upsert(conn: sqlite3.Connection, table: str, rows: Iterable[tuple[Any, ...]], gone: list[tuple[str]]) -> None:
+    conn.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
+    for row in rows:
+        conn.execute(f"INSERT OR REPLACE INTO {table} VALUES ({','.join('?' * len(row))})", row)
+
+
+def load(db_path: Path, builder: str | None = None) -> Previous | None:
+    """The state of the database at `db_path`, or None when there is no usable one
+    (or, given `builder`, when another builder wrote it: then nothing else is read)."""
+    path = path_of(db_path)
+    if not path.exists():
+        return None
     try:
-        with _no_collection():
-            state: Any = marshal.loads(path_of(db_path).read_bytes())
-            if not isinstance(state, dict) or state.get("version") != VERSION or state["database"] != _identity(db_path):
+        with _no_collection(), closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+            if meta.get("version") != VERSION or meta.get("database") != identity(db_path):
                 return None
-            facts = {key: LawFacts(f[0], f[1], key, *f[2:]) for key, f in state.pop("facts")}
-            previous = Previous(state["digests"], facts, state["builder"], state["stats"], state["times"], state["times_today"])
-            # kept for the whole build and never garbage: the collector need not walk them again
-            gc.freeze()
-            return previous
-    except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
+            if builder is not None and meta.get("builder") != builder:
+                return None
+            digests: dict[str, str] = {}
+            stats: dict[str, tuple[int, int]] = {}
+            facts: dict[str, LawFacts] = {}
+            loads = marshal.loads
+            for key, digest, size, mtime, blob in conn.execute("SELECT path, digest, size, mtime_ns, facts FROM files"):
+                digests[key] = digest
+                if size is not None:
+                    stats[key] = (size, mtime)
+                if blob is not None:
+                    f = loads(blob)
+                    facts[key] = LawFacts(f[0], f[1], key, *f[2:])
+            times = {p: (c, u, s) for p, c, u, s in conn.execute("SELECT path, created, updated, source FROM times")}
+            previous = Previous(digests, facts, meta["builder"], stats, times, meta["times_today"], meta["database"])
+        # kept for the whole build and never garbage: the collector need not walk them again
+        gc.freeze()
+        return previous
+    except (OSError, sqlite3.Error, EOFError, ValueError, TypeError, KeyError, IndexError):
         return None

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -21,8 +20,9 @@ from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
 
-from ingest.build import build_state, peer_tables, source_checks, tables, timeline, times_table
-from ingest.common.atomic import alive
+from ingest.build import affected, build_state, peer_tables, source_checks, tables, timeline, times_table
+from ingest.build.copying import BackgroundCopy, remove_in_background, set_aside
+from ingest.common.atomic import alive, flush_to_disk
 from ingest.common.paths import DB_DIR, PACKAGE
 from ingest.records.files import digest
 from ingest.records.model import Corpus, LawFacts
@@ -60,14 +60,18 @@ def builder_digest() -> str:
 
 
 def read_previous(db_path: Path) -> Previous | None:
-    """Digests and law facts of an existing database, or None if unusable."""
+    """Digests and law facts of an existing database, or None if unusable
+    (written by other code or SQL: a full build follows, which needs none of it)."""
     if not db_path.exists():
         return None
-    state = build_state.load(db_path)
+    builder = builder_digest()
+    state = build_state.load(db_path, builder)
     if state is not None:
         return state
     try:
         with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+            if conn.execute("SELECT digest FROM files WHERE path = ?", [BUILDER]).fetchone() != (builder,):
+                return None
             digests = dict(conn.execute("SELECT path, digest FROM files"))
             rels: dict[str, list[tuple[str, str]]] = {}
             for law_id, rtype, target in conn.execute(
@@ -126,24 +130,36 @@ def build(
     started = time.time_ns()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(db_path)
-    if previous and previous.builder != builder_digest():
+    builder = builder_digest()
+    if previous and previous.builder != builder:
         previous = None  # written by other code or SQL: build afresh
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
-    writer = _Writer(tmp, db_path, previous, today or dt.date.today())
+    # the copy a patch works on is made while the records are read
+    copy = BackgroundCopy(db_path, tmp) if previous and db_path.exists() else None
+    writer = _Writer(tmp, db_path, previous, today or dt.date.today(), copy)
     try:
         corpus = validate(root, previous=previous, today=today, jobs=jobs, progress=progress, sink=writer.add, rows=law_rows)
         if corpus.problems or (previous and previous.digests == corpus.digests and db_path.exists()):
             return corpus, None
         counts = writer.finish(corpus)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, db_path)
-        _fsync_dir(db_path.parent)
-        with suppress(OSError):  # only an aid to the next build, which reads the database when it is missing
-            build_state.save(db_path, corpus, builder_digest(), writer.times, writer.times_today.isoformat(), started)
+        if copy is not None and writer.patch:
+            copy.finish()
+        # one flush, of the finished file, before the atomic move (the one place a reader could see half a file)
+        flush_to_disk(tmp)
+        aside = set_aside(db_path, os.getpid())
+        try:
+            os.replace(tmp, db_path)
+        finally:
+            removing = remove_in_background(aside)
+        with suppress(OSError, sqlite3.Error):  # only an aid to the next build, which reads the tables without it
+            patched = previous if writer.patch else None
+            build_state.save(db_path, corpus, builder, writer.times, writer.times_today.isoformat(), started, patched)
+        removing.join()
         return corpus, counts
     finally:
         writer.close()
+        if copy is not None:
+            copy.drop()
         with suppress(FileNotFoundError):
             tmp.unlink()
 
@@ -158,22 +174,30 @@ class _Writer:
 
     BATCH = 2000
 
-    def __init__(self, tmp: Path, target: Path, previous: Previous | None, today: dt.date) -> None:
-        self.tmp, self.target, self.previous, self.today = tmp, target, previous, today
+    def __init__(
+        self, tmp: Path, target: Path, previous: Previous | None, today: dt.date, copy: BackgroundCopy | None = None
+    ) -> None:
+        self.tmp, self.target, self.previous, self.today, self.copy = tmp, target, previous, today, copy
         self.conn: sqlite3.Connection | None = None
         self.patch = False
         self.rows: dict[str, list[tuple[Any, ...]]] = {}
         self.pending = 0
         self.written: set[str] = set()  # ids of the laws whose rows this patch rewrote
+        # the cells and countries this patch must recompute (ingest/build/affected.py)
+        self.cells: set[affected.Cell] = set()
+        self.countries: set[str] = set()
         self.times: dict[str, times_table.Times] = {}
         self.times_today = self.today
         self.indexes: list[str] = []  # of a new database: made once the laws' rows are in
 
     def _open(self, corpus: Corpus) -> sqlite3.Connection:
         # Patch a copy of the previous database when only law files changed.
-        self.patch = corpus.incremental and self.target.exists()
-        if self.patch:
-            shutil.copyfile(self.target, self.tmp)
+        self.patch = corpus.incremental and self.copy is not None
+        if self.copy is not None:
+            if self.patch:
+                self.copy.wait()
+            else:
+                self.copy.drop()
         conn = sqlite3.connect(self.tmp, isolation_level=None)
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
@@ -191,6 +215,7 @@ class _Writer:
         if self.patch:
             self._flush()
             law_id = law["laws"][0][0]
+            self._around([law_id])  # as they were
             _delete_laws(conn, "= ?", [law_id])
             self.written.add(law_id)
         for table, rows in law.items():
@@ -198,6 +223,12 @@ class _Writer:
         self.pending += 1
         if self.pending >= self.BATCH:
             self._flush()
+
+    def _around(self, law_ids: Iterable[str]) -> None:
+        assert self.conn is not None
+        cells, countries = affected.around(self.conn, law_ids)
+        self.cells |= cells
+        self.countries |= countries
 
     def _flush(self) -> None:
         assert self.conn is not None
@@ -215,9 +246,10 @@ class _Writer:
             old = self.previous.digests
             # records removed or renamed since the previous build
             gone = sorted({f.id for f in self.previous.facts.values()} - set(corpus.laws))
+            self._around(gone)
             for law_id in gone:
                 _delete_laws(conn, "= ?", [law_id])
-            affected = _affected_countries(self.written | set(gone), corpus, self.previous)
+            self._around(self.written)  # as they are now
             stale = [(p,) for p in old if p not in corpus.digests or old[p] != corpus.digests[p]]
             conn.executemany("DELETE FROM files WHERE path = ?", stale)
             _files(conn, [(p, d) for p, d in corpus.digests.items() if old.get(p) != d])
@@ -227,19 +259,20 @@ class _Writer:
             tables.vocabularies(conn, corpus)
             tables.countries(conn, corpus)
             _files(conn, [*corpus.digests.items(), (BUILDER, builder_digest())])
-            affected = set(corpus.countries)
         tables.codebook_and_answers(conn, corpus)
         source_checks.write(conn, corpus)
         # when each record file was created and last changed (git history, else its own dates)
         self.times_today = dt.date.today()  # the day the times in the records are taken up to (not --today)
         self.times = times_table.write(conn, corpus, self.previous if self.patch else None, self.times_today)
         conn.execute("COMMIT")
-        # derived tables: recomputed for the countries whose laws changed
-        conn.execute("CREATE TEMP TABLE affected_countries (code TEXT PRIMARY KEY)")
-        conn.executemany("INSERT INTO affected_countries VALUES (?)", [(c,) for c in sorted(affected)])
+        # derived tables: recomputed for the cells (country, area) and countries the changed laws touch
+        if self.patch:
+            affected.record(conn, self.cells, self.countries)
+        else:
+            affected.everything(conn)
         conn.executescript(DERIVED_SQL.read_text(encoding="utf-8"))
         conn.execute("BEGIN")
-        timeline.recompute(conn, sorted(affected), self.today)
+        timeline.recompute(conn, self.today, everything=not self.patch)
         conn.execute("COMMIT")
         # the reconciliation with the UNCTAD tracker snapshot, recomputed from the current records
         peer_tables.write_tables(conn, corpus.peer_files.get("unctad", ("", None))[1])
@@ -285,21 +318,6 @@ def _split_indexes(schema: str) -> tuple[str, list[str]]:
     return "\n".join(rest), indexes
 
 
-def _affected_countries(ids: set[str], corpus: Corpus, previous: Previous) -> set[str]:
-    """Countries of the given laws, before and after, and of the laws they relate to."""
-    before = {f.id: f for f in previous.facts.values()}
-    out: set[str] = set()
-    for law_id in ids:
-        for facts in (corpus.laws.get(law_id), before.get(law_id)):
-            if facts:
-                out.add(facts.country)
-                for _, target in facts.relations:
-                    other = corpus.laws.get(target) or before.get(target)
-                    if other:
-                        out.add(other.country)
-    return out
-
-
 def _delete_laws(conn: sqlite3.Connection, condition: str, params: list[str]) -> None:
     conn.execute(f"DELETE FROM relations WHERE stated_in {condition}", params)
     for table in tables.LAW_CHILD_TABLES:
@@ -313,15 +331,6 @@ def _remove_stale_temporaries(db_path: Path) -> None:
         if pid.isdigit() and not alive(int(pid)):
             with suppress(OSError):
                 p.unlink()
-
-
-def _fsync_dir(path: Path) -> None:
-    with suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _files(conn: sqlite3.Connection, items: Iterable[tuple[str, str]]) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import json
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
@@ -45,27 +46,30 @@ def _day(value: str | None) -> tuple[str | None, bool]:
     return b[0].isoformat(), b[0] != b[1]
 
 
-def recompute(conn: sqlite3.Connection, countries: list[str], today: dt.date) -> int:
-    """Rewrite area_periods for `countries`; returns the number of rows written."""
-    marks = ",".join("?" * len(countries))
-    conn.execute(f"DELETE FROM area_periods WHERE country IN ({marks})", countries)
-    if not countries:
-        return 0
+LAW_COLUMNS = "l.id, l.country, l.status, l.adopted, l.promulgated, l.in_force, l.repealed, it.position"
+
+
+def recompute(conn: sqlite3.Connection, today: dt.date, everything: bool = False) -> int:
+    """Rewrite area_periods for the cells in the temporary table
+    affected_cells (every cell: `everything`); returns the number of rows written."""
+    if everything:
+        conn.execute("DELETE FROM area_periods")
+    else:
+        conn.execute("DELETE FROM area_periods WHERE (country, area) IN (SELECT country, area FROM affected_cells)")
+    cell_set = set(conn.execute("SELECT country, area FROM affected_cells"))
+    # the laws of the cells recomputed (ingest/build/affected.py)
+    scope = "" if everything else "AND l.id IN (SELECT id FROM cell_laws)"
     laws = {}
     for row in conn.execute(
-        f"SELECT l.id, l.country, l.status, l.adopted, l.promulgated, l.in_force, l.repealed, it.position "
-        f"FROM laws l JOIN instrument_types it ON it.code = l.instrument_type "
-        f"WHERE l.country IN ({marks}) AND l.status != 'draft'",
-        countries,
+        f"SELECT {LAW_COLUMNS} FROM laws l JOIN instrument_types it ON it.code = l.instrument_type "
+        f"WHERE l.status != 'draft' {scope}"
     ):
         laws[row[0]] = row
     successors: dict[str, list[str]] = defaultdict(list)
     amends: set[str] = set()
     base: dict[str, int] = defaultdict(int)
     for law_id, rtype, target in conn.execute(
-        f"SELECT DISTINCT r.law_id, r.type, r.target_id FROM relations r JOIN laws l ON l.id = r.law_id "
-        f"WHERE l.country IN ({marks})",
-        countries,
+        f"SELECT DISTINCT r.law_id, r.type, r.target_id FROM relations r JOIN laws l ON l.id = r.law_id WHERE 1 {scope}"
     ):
         if rtype == "replaced-by":
             successors[law_id].append(target)
@@ -73,15 +77,23 @@ def recompute(conn: sqlite3.Connection, countries: list[str], today: dt.date) ->
             amends.add(law_id)
         elif rtype in ("amended-by", "implemented-by"):
             base[law_id] += 1
+    # the laws replacing those, wherever they are: when they came into force ends the others' periods
+    others = sorted({t for ts in successors.values() for t in ts} - laws.keys())
+    found = conn.execute(
+        f"SELECT {LAW_COLUMNS} FROM laws l JOIN instrument_types it ON it.code = l.instrument_type "
+        "WHERE l.status != 'draft' AND l.id IN (SELECT value FROM json_each(?))",
+        [json.dumps(others)],
+    )
+    starts_of = {law_id: _force_start(row) for law_id, row in [*laws.items(), *((r[0], r) for r in found)]}
     cells: dict[tuple[str, str], list[_Span]] = defaultdict(list)
-    starts_of = {law_id: _force_start(row) for law_id, row in laws.items()}
     # what each law contributes whatever the area: its enacted and in-force spans (without the ranking key's head)
     per_law: dict[str, list[tuple[str, str, str | None, bool, str, str]]] = {}
     for law_id, country, area, position in conn.execute(
         f"SELECT la.law_id, l.country, la.area, la.position FROM law_areas la JOIN laws l ON l.id = la.law_id "
-        f"WHERE l.country IN ({marks}) AND l.status != 'draft'",
-        countries,
+        f"WHERE l.status != 'draft' {scope}"
     ):
+        if (country, area) not in cell_set:
+            continue  # another cell of a law of a recomputed one: unchanged
         parts = per_law.get(law_id)
         if parts is None:
             parts = per_law[law_id] = _law_spans(laws[law_id], starts_of, successors.get(law_id, []), laws, today)

@@ -16,18 +16,12 @@ import click
 from ingest import __version__
 from ingest.build.database import build as build_db
 from ingest.build.database import read_previous
-from ingest.cli import contribute as cli_contribute
-from ingest.cli import export as cli_export
-from ingest.cli import importing as cli_import
-from ingest.cli import package as cli_package
-from ingest.cli import reconcile as cli_reconcile
-from ingest.cli import review as cli_review
-from ingest.cli import sources as cli_sources
-from ingest.cli import submissions as cli_submissions
+from ingest.cli.lazy import LazyGroup
 from ingest.cli.options import db_option, full_date, laws_option
 from ingest.common.paths import PROJECT
 from ingest.common.problems import Problem
 from ingest.records.files import find_root, show
+from ingest.rules.corpus import Previous
 from ingest.rules.corpus import validate as validate_corpus
 from ingest.site import verification_table
 from ingest.site.freshness_text import text_table as freshness_table
@@ -41,7 +35,23 @@ jobs_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# the commands that bring heavy libraries, imported when run (ingest/cli/lazy.py)
+LAZY = {
+    "import": "ingest.cli.importing:command",
+    "check-sources": "ingest.cli.sources:check_sources",
+    "check-quotes": "ingest.cli.sources:check_quotes",
+    "worksheet": "ingest.cli.review:worksheet_command",
+    "review": "ingest.cli.review:review_group",
+    "package": "ingest.cli.package:command",
+    "export": "ingest.cli.export:command",
+    "reconcile": "ingest.cli.reconcile:command",
+    "submissions": "ingest.cli.submissions:group",
+    "new": "ingest.cli.contribute:new_group",
+    "fmt": "ingest.cli.contribute:fmt_command",
+}
+
+
+@click.group(cls=LazyGroup, lazy=LAZY, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lawrepo")
 def main() -> None:
     """Validate, build and serve the ASEAN e-commerce law repository.
@@ -111,7 +121,7 @@ def _build(laws_dir: Path, db_path: Path, full: bool = False, today: dt.date | N
     root = _root_of(laws_dir)
     start = time.perf_counter()
     previous = None if full else read_previous(db_path)
-    total = sum(1 for _ in root.glob("[a-z][a-z]/*.yml"))
+    total = _records_to_count(root, previous)
     try:
         with _progress(total, "Building") as tick:
             corpus, counts = build_db(root, db_path, previous=previous, today=today, jobs=jobs, progress=tick)
@@ -235,6 +245,17 @@ def _report(problems: list[Problem]) -> None:
         click.echo(str(p))
 
 
+def _records_to_count(root: Path, previous: Previous | None) -> int:
+    """How many record files a progress bar counts up to: only worked out when a
+    bar is shown, and then from the previous build when there is one (a second
+    walk over a hundred thousand files costs more than the bar is worth)."""
+    if not sys.stderr.isatty():
+        return 0
+    if previous is not None:
+        return len(previous.facts)
+    return sum(1 for _ in root.glob("[a-z][a-z]/*.yml"))
+
+
 @contextmanager
 def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
     if not sys.stderr.isatty() or total < 200:
@@ -245,16 +266,3 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
 
 
 __all__ = ["main"]
-
-
-main.add_command(cli_import.command)
-main.add_command(cli_sources.check_sources)
-main.add_command(cli_sources.check_quotes)
-main.add_command(cli_review.worksheet_command)
-main.add_command(cli_review.review_group)
-main.add_command(cli_package.command)
-main.add_command(cli_export.command)
-main.add_command(cli_reconcile.command)
-main.add_command(cli_submissions.command)
-main.add_command(cli_contribute.new_group)
-main.add_command(cli_contribute.fmt_command)

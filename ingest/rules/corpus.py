@@ -40,6 +40,8 @@ class Previous:
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     times: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # record_times rows of that build
     times_today: str = ""  # the day those times were computed on
+    # the database a build state describes (ingest.build.build_state), when read from one: that state can be patched
+    state_of: list[int] | None = None
 
 
 Sink = Callable[[Corpus, Any], None]  # receives the rows `rows` made of each valid law record
@@ -67,16 +69,24 @@ def load(
 
     to_read: list[tuple[str, str]] = []
     shown = shower()
+    # a hundred thousand files go through this loop: what it uses is looked up once
+    old_facts = previous.facts if previous else {}
+    old_stats = previous.stats if previous else {}
+    old_digests = previous.digests if previous else {}
+    digests, stats, laws, stat = corpus.digests, corpus.stats, corpus.laws, os.stat
     for file, key in law_files:
-        if previous and key in previous.facts:
-            h, sig = _digest(file, previous.stats.get(key), previous.digests.get(key))
-            if previous.digests.get(key) == h:
-                old = previous.facts[key]
+        old = old_facts.get(key)
+        if old is not None:
+            known = old_digests.get(key)
+            st = stat(file)
+            sig = (st.st_size, st.st_mtime_ns)
+            # the digest already known when the file's size and time are those it had then
+            h = known if known and old_stats.get(key) == sig else _digest(file)
+            if known == h:
                 old.path = shown(file)
-                corpus.digests[key] = h
-                if sig:
-                    corpus.stats[key] = sig
-                _add_law(corpus, old)
+                digests[key] = h
+                stats[key] = sig
+                laws[old.id] = old
                 corpus.reused += 1
                 continue
         to_read.append((file, key))
@@ -103,15 +113,9 @@ def load(
     return corpus
 
 
-def _digest(file: str, known: tuple[int, int] | None, known_digest: str | None) -> tuple[str, tuple[int, int] | None]:
-    """The digest of a file and its (size, mtime ns): the digest already known
-    when the file's size and modification time are those it had then."""
-    st = os.stat(file)
-    sig = (st.st_size, st.st_mtime_ns)
-    if known_digest and known == sig:
-        return known_digest, sig
+def _digest(file: str) -> str:
     with open(file, "rb") as fh:
-        return digest(fh.read()), sig
+        return digest(fh.read())
 
 
 def load_support(root: Path) -> Corpus:
