@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ingest.build.database import build
 from ingest.rules.corpus import validate
+from ingest.site import page_cache
+from ingest.site.page_cache import MB, PageCache
 from tests.helpers import CHROMIUM, LAWS
 
 
@@ -64,3 +67,11 @@ def browser():
         )
         yield instance
         instance.close()
+
+
+@pytest.fixture
+def fresh_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[PageCache]:
+    """An empty page cache of 64 MB in place of the site's, for tests that count its entries."""
+    cache = PageCache(64 * MB)
+    monkeypatch.setattr(page_cache, "CACHE", cache)
+    yield cache

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from datasette.app import Datasette
 
 from ingest.site import cache_headers, package
 from tests.helpers import free_port, make_datasette, wait_until_up
-from tests.test_package import cmd_shell, instructions
+from tests.test_package import instructions, start_image_command
 
 PDPA = "th-personal-data-protection-act-2019"
 PAGE, DOWNLOAD, ASSET = cache_headers.PAGE, cache_headers.DOWNLOAD, cache_headers.ASSET
@@ -92,13 +91,8 @@ def test_the_replica_image_sends_them(built_db: Path, tmp_path: Path) -> None:
         "PYTHONPATH": str(context),
         "PORT": str(port),
     }
-    (inspect,) = [rest for w, rest in instructions(context / "Dockerfile") if w == "RUN" and "datasette inspect" in rest]
-    subprocess.run(["/bin/sh", "-c", inspect.split("&&")[0]], cwd=context, env=env, check=True, timeout=120)
     log = tmp_path / "server.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            ["/bin/sh", "-c", cmd_shell(context)], cwd=context, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+    process = start_image_command(context, env, log)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base}/-/versions.json", process)

@@ -68,6 +68,16 @@ def cmd_shell(context: Path) -> str:
     return form[2]
 
 
+def start_image_command(context: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """The image's own command, run in the build context with its output in `log`
+    (after the image's inspect step, when the context has not had it yet)."""
+    if not (context / "inspect-data.json").exists():
+        (inspect,) = [rest for w, rest in instructions(context / "Dockerfile") if w == "RUN" and "datasette inspect" in rest]
+        subprocess.run(["/bin/sh", "-c", inspect.split("&&")[0]], cwd=context, env=env, check=True, timeout=120)
+    with open(log, "wb") as out:
+        return subprocess.Popen(["/bin/sh", "-c", cmd_shell(context)], cwd=context, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
 # --- the build context --------------------------------------------------------------
 
 
@@ -409,15 +419,9 @@ def test_the_writer_image_commands_take_and_moderate_a_proposal(writer: Path, tm
     data = tmp_path / "data"
     data.mkdir()
     env = writer_env(writer, data, port)
-    if not (writer / "inspect-data.json").exists():
-        (inspect,) = [rest for w, rest in instructions(writer / "Dockerfile") if w == "RUN" and "datasette inspect" in rest]
-        subprocess.run(["/bin/sh", "-c", inspect.split("&&")[0]], cwd=writer, env=env, check=True, timeout=120)
     before = (writer / "laws.db").read_bytes()
     log = tmp_path / "server.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            ["/bin/sh", "-c", cmd_shell(writer)], cwd=writer, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+    process = start_image_command(writer, env, log)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base}/-/versions.json", process)

@@ -4,7 +4,6 @@ canonical addresses (ingest/site/page_cache.py, /-/lawrepo-cache.json)."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -146,13 +145,6 @@ def test_junk_parameters_never_change_the_key(junk: list[tuple[str, str]]) -> No
 
 
 # --- through the site ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def fresh_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[PageCache]:
-    cache = PageCache(64 * MB)
-    monkeypatch.setattr(page_cache, "CACHE", cache)
-    yield cache
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,13 @@ answered, under canonical addresses only (ingest/site/response_cache.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
 
 from ingest.site import page_cache
-from ingest.site.page_cache import MB, PageCache
+from ingest.site.page_cache import PageCache
 from ingest.site.response_cache import key_query
 from tests.helpers import make_datasette
 
@@ -41,13 +40,6 @@ from tests.helpers import make_datasette
 )
 def test_only_canonical_addresses_are_kept(path: str, query: bytes, expected: str | None) -> None:
     assert key_query(path, query, "laws") == expected
-
-
-@pytest.fixture
-def fresh_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[PageCache]:
-    cache = PageCache(64 * MB)
-    monkeypatch.setattr(page_cache, "CACHE", cache)
-    yield cache
 
 
 @pytest.fixture(scope="module")
