@@ -1,12 +1,13 @@
 """The site under an attack of arbitrary SQL, and each attack payload alone.
 
-    python -m bench.attack [--clients 20] [--requests 150] [--rounds 5] [--hammer] [--set running=1 …]
+    python -m bench.attack [--clients 20] [--requests 150] [--rounds 5] [--hammer] [--cache] [--set running=1 …]
 
 The repository's records are built into a database, served the way `lawrepo
 serve` serves it (a subprocess on 127.0.0.1, a free port; the limits of
 datasette.yaml, except the per-client SQL rate, raised for the run so that the
-lane's queue and threads are what is measured: twenty attackers from twenty
-addresses). Then:
+lane's queue and workers are what is measured: twenty attackers from twenty
+addresses; and the page cache off, so that every page is rendered while the
+attack runs, unless --cache). Then:
 
 1. each payload alone: its status, time and the server's memory rise (RSS,
    sampled every 10 ms while it runs);
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import statistics
 import subprocess
 import sys
@@ -181,6 +183,7 @@ def main() -> None:
     parser.add_argument(
         "--hammer", action="store_true", help="attackers retry at once after a 429 instead of waiting its Retry-After"
     )
+    parser.add_argument("--cache", action="store_true", help="keep the page cache on (pages then come from memory)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "laws.db"
@@ -192,7 +195,9 @@ def main() -> None:
             name, _, value = setting.partition("=")
             cmd += ["-s", f"plugins.hardening.{name}", value]
         base = f"http://127.0.0.1:{port}"
-        server = start(cmd, f"{base}/")
+        # the page cache off unless asked for, so every page is rendered under the attack
+        env = {**os.environ, **({} if args.cache else {"LAWREPO_PAGE_CACHE": "0"})}
+        server = start(cmd, f"{base}/", env=env)
         try:
             process = psutil.Process(server.pid)
             idle = process.memory_info().rss
