@@ -8,6 +8,7 @@ import sqlite3
 from typing import Any
 
 from ingest.records import answer_view
+from ingest.site.answer_rows import with_basis
 from ingest.site.compare import ANSWER_COLUMNS, BASIS_COLUMNS, indicators, vocab
 
 
@@ -31,16 +32,7 @@ def periods(conn: sqlite3.Connection, *, country: str | None = None, law_id: str
               WHERE {" AND ".join(where) or "1"} ORDER BY a.country, i.position, a.period, b.position"""
     inds = {i["id"]: i for i in indicators(conn)}
     words = vocab(conn)
-    found: dict[tuple[str, str, int], dict[str, Any]] = {}
-    n = len(ANSWER_COLUMNS)
-    for row in conn.execute(sql, params):
-        key = (row[0], row[1], row[2])
-        answer = found.get(key)
-        if answer is None:
-            answer = found[key] = dict(zip(ANSWER_COLUMNS, row[:n], strict=True))
-            answer["basis"] = []
-        if row[n] is not None:
-            answer["basis"].append(dict(zip(BASIS_COLUMNS, row[n:], strict=True)))
+    found = with_basis(conn.execute(sql, params), 3, ANSWER_COLUMNS, BASIS_COLUMNS)
     out = []
     for (_, indicator, _), answer in found.items():
         cell = answer_view.describe(answer, inds[indicator], words)

@@ -19,6 +19,7 @@ from collections import defaultdict
 from typing import Any
 
 from ingest.records import answer_view
+from ingest.site.answer_rows import with_basis
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_COUNTRIES = 4
@@ -255,17 +256,7 @@ def answers(
               FROM {source}
               LEFT JOIN answer_basis b ON b.country = a.country AND b.indicator = a.indicator AND b.period = a.period
               WHERE {" AND ".join(where)} ORDER BY a.country, a.indicator, b.position"""
-    found: dict[tuple[str, str], dict[str, Any]] = {}
-    n = len(ANSWER_COLUMNS)
-    for row in conn.execute(sql, params):
-        key = (row[0], row[1])
-        answer = found.get(key)
-        if answer is None:
-            answer = found[key] = dict(zip(ANSWER_COLUMNS, row[:n], strict=True))
-            answer["basis"] = []
-        if row[n] is not None:
-            answer["basis"].append(dict(zip(BASIS_COLUMNS, row[n:], strict=True)))
-    return found
+    return with_basis(conn.execute(sql, params), 2, ANSWER_COLUMNS, BASIS_COLUMNS)
 
 
 def vocab(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
