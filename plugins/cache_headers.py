@@ -8,14 +8,10 @@ from typing import Any
 
 from datasette import hookimpl
 
+from ingest.site import cache_headers
 from ingest.site.cache_headers import cache_control
 
 Message = MutableMapping[str, Any]
-PERSONAL_HEADERS = (b"cookie", b"authorization")
-
-
-def _personal(scope: Message) -> bool:
-    return any(k.lower() in PERSONAL_HEADERS and v for k, v in scope.get("headers") or [])
 
 
 @hookimpl
@@ -25,7 +21,7 @@ def asgi_wrapper() -> Callable[[Any], Any]:
             if scope["type"] != "http":
                 await app(scope, receive, send)
                 return
-            path, personal = scope.get("path", ""), _personal(scope)
+            path, personal = scope.get("path", ""), cache_headers.personal(scope)
 
             async def with_header(message: Message) -> None:
                 if message["type"] == "http.response.start":

@@ -17,6 +17,8 @@ back). A client's mistake (4xx) is kept one minute.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 PAGE = "public, max-age=600, stale-while-revalidate=3600"
 DOWNLOAD = "public, max-age=3600, stale-while-revalidate=86400"
@@ -29,6 +31,14 @@ PRIVATE_PATHS = re.compile(r"^/(submit|submissions/.*)$")
 UNCACHED_PATHS = re.compile(r"^/-/(lawrepo-cache|versions)(\.json)?$")
 ASSET_PATHS = re.compile(r"^/(assets|-/static|-/static-plugins)/|^/favicon\.ico$")
 DOWNLOAD_PATHS = re.compile(r"^/([a-z0-9_-]+\.db|download/.*|exports/.+)$")
+
+
+PERSONAL_HEADERS = (b"cookie", b"authorization")
+
+
+def personal(scope: Mapping[str, Any]) -> bool:
+    """Whether an ASGI request carries a cookie or credentials: its answer is that person's."""
+    return any(k.lower() in PERSONAL_HEADERS and v for k, v in scope.get("headers") or [])
 
 
 def kind(path: str) -> str:

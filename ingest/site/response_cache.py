@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from ingest.site import page_cache
+from ingest.site import cache_headers, page_cache
 
 Message = MutableMapping[str, Any]
 Send = Callable[[Message], Awaitable[None]]
@@ -77,9 +77,7 @@ def key_query(path: str, query: bytes, database: str) -> str | None:
 
 
 def anonymous(scope: Message) -> bool:
-    return scope.get("method") == "GET" and not any(
-        name.lower() in (b"cookie", b"authorization") and value for name, value in scope.get("headers") or []
-    )
+    return scope.get("method") == "GET" and not cache_headers.personal(scope)
 
 
 async def replay(entry: page_cache.Entry, send: Send) -> None:
