@@ -46,34 +46,38 @@ FROM countries c LEFT JOIN laws l ON l.country = c.code
 WHERE c.code IN (SELECT code FROM affected_countries)
 GROUP BY c.code;
 
--- Each member state's dated events, oldest first: adoption (else promulgation), entry
--- into force, replacement (on the replacing law's entry into force), repeal.
-DELETE FROM page_country_events WHERE country IN (SELECT code FROM affected_countries);
+-- Each member state's dated events: adoption (else promulgation), entry into force,
+-- replacement (on the replacing law's entry into force), repeal. Only the events of
+-- the laws in event_laws are written again (all of them in a full build): a law's
+-- events depend on its own record, and a replacement also on the replaced law's title.
+DELETE FROM page_country_events WHERE law_id IN (SELECT id FROM event_laws);
+DELETE FROM page_country_events WHERE other_id IN (SELECT id FROM event_laws);
 INSERT INTO page_country_events
 WITH mine AS (
   SELECT id, country, coalesce(short_title, title) AS name, adopted, promulgated, in_force, repealed
-  FROM laws WHERE country IN (SELECT code FROM affected_countries)
+  FROM laws WHERE id IN (SELECT id FROM event_laws)
 ),
 events AS (
   SELECT country, CASE WHEN coalesce(adopted, '') != '' THEN adopted ELSE promulgated END AS date,
-         CASE WHEN coalesce(adopted, '') != '' THEN 'adopted' ELSE 'promulgated' END AS event,
          CASE WHEN coalesce(adopted, '') != '' THEN 0 ELSE 1 END AS rank,
+         CASE WHEN coalesce(adopted, '') != '' THEN 'adopted' ELSE 'promulgated' END AS event,
          id AS law_id, name AS law_title, NULL AS other_id, NULL AS other_title
   FROM mine
   UNION ALL
-  SELECT country, in_force, 'came into force', 2, id, name, NULL, NULL FROM mine
+  SELECT country, in_force, 2, 'came into force', id, name, NULL, NULL FROM mine
   UNION ALL
-  SELECT country, repealed, 'repealed', 4, id, name, NULL, NULL FROM mine
+  SELECT country, repealed, 4, 'repealed', id, name, NULL, NULL FROM mine
   UNION ALL
   SELECT * FROM (
-    SELECT l.country, l.in_force, 'replaced', 3, r.law_id, l.name, r.target_id, coalesce(t.short_title, t.title)
-    FROM relations r JOIN mine l ON l.id = r.law_id JOIN laws t ON t.id = r.target_id
+    SELECT l.country, l.in_force, 3, 'replaced', r.law_id, coalesce(l.short_title, l.title), r.target_id,
+           coalesce(t.short_title, t.title)
+    FROM relations r JOIN laws l ON l.id = r.law_id JOIN laws t ON t.id = r.target_id
     WHERE r.type = 'replaces' AND r.stated_in IN (r.law_id, r.target_id)
+      AND (r.law_id IN (SELECT id FROM event_laws) OR r.target_id IN (SELECT id FROM event_laws))
     GROUP BY r.law_id, r.target_id
   )
 )
-SELECT country, ROW_NUMBER() OVER (PARTITION BY country ORDER BY date, rank, law_id, other_id),
-       date, event, law_id, law_title, other_id, other_title
+SELECT country, date, rank, event, law_id, law_title, other_id, other_title
 FROM events WHERE coalesce(date, '') NOT IN ('', 'unknown');
 
 -- The totals, in full: small tables, or one pass over an index.

@@ -437,8 +437,11 @@ CREATE TABLE page_country_laws (
 CREATE INDEX page_country_laws_area ON page_country_laws(area, rank);
 -- Each member state's dated events (adoption, entry into force, replacement, repeal), oldest first.
 CREATE TABLE page_country_events (
-  country TEXT NOT NULL, position INTEGER NOT NULL,
-  date TEXT NOT NULL, event TEXT NOT NULL, law_id TEXT NOT NULL, law_title TEXT NOT NULL,
-  other_id TEXT, other_title TEXT,
-  PRIMARY KEY (country, position)
+  country TEXT NOT NULL,
+  date TEXT NOT NULL, rank INTEGER NOT NULL,  -- the order of a day's events: adoption, entry into force, replacement, repeal
+  event TEXT NOT NULL, law_id TEXT NOT NULL, law_title TEXT NOT NULL,
+  other_id TEXT, other_title TEXT
 );
+CREATE INDEX page_country_events_order ON page_country_events(country, date, rank, law_id, other_id);
+CREATE INDEX page_country_events_law ON page_country_events(law_id);
+CREATE INDEX page_country_events_other ON page_country_events(other_id);

@@ -105,7 +105,7 @@ def assert_pages_match_old_queries(db: Path) -> None:
         assert rows(
             conn,
             "SELECT date, event, law_id, law_title, other_id, other_title FROM page_country_events "
-            "WHERE country = ? ORDER BY position",
+            "WHERE country = ? ORDER BY date, rank, law_id, other_id",
             (code,),
         ) == old_timeline(conn, code)
         laws_in_cells = rows(conn, "SELECT area, laws FROM page_area_cells WHERE country = ? AND laws > 0 ORDER BY area", (code,))

@@ -10,9 +10,13 @@ from urllib.parse import quote
 
 import pytest
 from datasette.app import Datasette
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from ingest.build.aliases import law_aliases, number_aliases
 from ingest.build.database import build, read_previous
+from ingest.common.text import _joined as joined
+from ingest.common.text import _tokens as tokens
 from ingest.common.text import search_key
 from tests.helpers import law, make_datasette, make_root, write_law
 
@@ -148,6 +152,15 @@ def test_search_keys_ignore_what_citations_vary_in() -> None:
     assert search_key("27/2022") != search_key("2/72022")
     assert search_key("Act 709") != search_key("Act 70 9")
     assert search_key("") == search_key(" / ") == ""
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*"0123456789 ./-_,aAnNoOzZ\t", "No.", "Tahun", "of"]), max_size=20).map("".join))
+@example("9 9")
+@example("UU No. 27 Tahun 2022")
+def test_ascii_search_keys_agree_with_the_per_character_reading(text: str) -> None:
+    # most citations are ASCII and take a shorter path; it must give the key every other text gets
+    assert search_key(text) == joined(tokens(text))
 
 
 def test_number_aliases_per_country() -> None:

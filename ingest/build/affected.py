@@ -37,9 +37,16 @@ def around(conn: sqlite3.Connection, law_ids: Iterable[str]) -> tuple[set[Cell],
     return cells, {r[0] for r in conn.execute(_COUNTRIES, [near])}
 
 
-def record(conn: sqlite3.Connection, cells: set[Cell], countries: set[str]) -> None:
-    """The temporary tables affected_cells, affected_countries and cell_laws
-    (the laws of those cells) that db/derived.sql, db/pages.sql and the timeline read."""
+def record(conn: sqlite3.Connection, cells: set[Cell], countries: set[str], laws: Iterable[str] | None = None) -> None:
+    """The temporary tables affected_cells, affected_countries, cell_laws
+    (the laws of those cells) and event_laws (`laws`, the laws written or
+    removed: None for all of them) that db/derived.sql, db/pages.sql and the
+    timeline read."""
+    conn.execute("CREATE TEMP TABLE event_laws (id TEXT PRIMARY KEY)")
+    if laws is None:
+        conn.execute("INSERT INTO event_laws SELECT id FROM laws")
+    else:
+        conn.executemany("INSERT INTO event_laws VALUES (?)", [(i,) for i in sorted(set(laws))])
     conn.execute("CREATE TEMP TABLE affected_cells (country TEXT, area TEXT, PRIMARY KEY (country, area))")
     conn.execute("CREATE TEMP TABLE affected_countries (code TEXT PRIMARY KEY)")
     conn.executemany("INSERT INTO affected_cells VALUES (?, ?)", sorted(cells))

@@ -18,20 +18,21 @@ from __future__ import annotations
 
 import gc
 import json
-import marshal
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+from ingest.build.previous_laws import PreviousLaws, facts_blob, facts_from_blob
 from ingest.build.times_table import Times
 from ingest.common.atomic import replacing
+from ingest.records.files import is_law_key, law_id_of
 from ingest.records.model import Corpus, LawFacts
 from ingest.rules.corpus import Previous
 
-VERSION = 2
+VERSION = 3
 RACY_NS = 2_000_000_000  # a file changed this shortly before its stat was taken may change again unseen
 
 SCHEMA = """
@@ -64,23 +65,6 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _facts_blob(f: LawFacts) -> bytes:
-    return marshal.dumps(
-        (f.id, f.country, f.status, f.dates, f.areas, f.relations, f.evidence, f.verification)
-        + (f.has_note, f.provisions, f.quoted, f.last_verified)
-    )
-
-
-def _is_law(key: str) -> bool:
-    """Law records are the files of the two-letter country folders."""
-    return key.find("/") == 2
-
-
-def _id_of(key: str) -> str:
-    """The id of the law record at `key` (the rules make it follow the path)."""
-    return f"{key[:2]}-{key[3:-4]}"
-
-
 def save(
     db_path: Path,
     corpus: Corpus,
@@ -89,11 +73,14 @@ def save(
     today: str,
     started_ns: int,
     previous: Previous | None = None,
+    checked_on: str | None = None,
 ) -> None:
     """Write the state of the database just moved into place at `db_path`.
     Given the previous build's state (read from the state file and describing
-    the database this build patched), only the rows that changed are written."""
+    the database this build patched), only the rows that changed are written.
+    `checked_on` is the day the cross-record rules were applied for."""
     meta = {"version": VERSION, "database": identity(db_path), "builder": builder, "times_today": today}
+    meta["checked_on"] = checked_on
     stats = {k: v for k, v in corpus.stats.items() if v[1] < started_ns - RACY_NS}
     with _no_collection():
         if previous is not None and previous.state_of is not None and _patch(db_path, corpus, stats, times, meta, previous):
@@ -105,11 +92,11 @@ def _meta_rows(meta: dict[str, Any]) -> list[tuple[str, str]]:
     return [(k, json.dumps(v)) for k, v in meta.items()]
 
 
-def _file_row(key: str, corpus: Corpus, stats: dict[str, tuple[int, int]]) -> FileRow:
+def _file_row(key: str, digests: Mapping[str, str], laws: Mapping[str, LawFacts], stats: dict[str, tuple[int, int]]) -> FileRow:
     stat = stats.get(key)
-    facts = corpus.laws.get(_id_of(key)) if _is_law(key) else None
-    blob = _facts_blob(facts) if facts is not None else None
-    return (key, corpus.digests[key], stat[0] if stat else None, stat[1] if stat else None, blob)
+    facts = laws.get(law_id_of(key)) if is_law_key(key) else None
+    blob = facts_blob(facts) if facts is not None else None
+    return (key, digests[key], stat[0] if stat else None, stat[1] if stat else None, blob)
 
 
 def _write_whole(
@@ -122,7 +109,8 @@ def _write_whole(
         conn.executescript(SCHEMA)
         conn.execute("BEGIN")
         conn.executemany("INSERT INTO meta VALUES (?, ?)", _meta_rows(meta))
-        files = (_file_row(k, corpus, stats) for k in sorted(corpus.digests))
+        laws = dict(corpus.laws.items())  # all of them (read in one pass when they are read on demand)
+        files = (_file_row(k, corpus.digests, laws, stats) for k in sorted(corpus.digests))
         conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)", files)
         conn.executemany("INSERT INTO times VALUES (?, ?, ?, ?)", ((p, *times[p]) for p in sorted(times)))
         conn.execute("COMMIT")
@@ -144,7 +132,7 @@ def _patch(
     # a law file whose digest is unchanged was not read again: its facts are those of the state
     old_digests, old_stats, no_stat = previous.digests, previous.stats, None
     files = [
-        _file_row(k, corpus, stats)
+        _file_row(k, corpus.digests, corpus.laws, stats)
         for k, d in corpus.digests.items()
         if old_digests.get(k) != d or stats.get(k, no_stat) != old_stats.get(k, no_stat)
     ]
@@ -171,9 +159,12 @@ def _upsert(conn: sqlite3.Connection, table: str, rows: Iterable[tuple[Any, ...]
         conn.execute(f"INSERT OR REPLACE INTO {table} VALUES ({','.join('?' * len(row))})", row)
 
 
-def load(db_path: Path, builder: str | None = None) -> Previous | None:
+def load(db_path: Path, builder: str | None = None, on_demand: bool = False) -> Previous | None:
     """The state of the database at `db_path`, or None when there is no usable one
-    (or, given `builder`, when another builder wrote it: then nothing else is read)."""
+    (or, given `builder`, when another builder wrote it: then nothing else is read).
+    With `on_demand`, the law facts are not read: the state's `known` reads
+    them (and what the rules ask of the other laws) when they are needed; the
+    caller closes it."""
     path = path_of(db_path)
     if not path.exists():
         return None
@@ -187,18 +178,25 @@ def load(db_path: Path, builder: str | None = None) -> Previous | None:
             digests: dict[str, str] = {}
             stats: dict[str, tuple[int, int]] = {}
             facts: dict[str, LawFacts] = {}
-            loads = marshal.loads
-            for key, digest, size, mtime, blob in conn.execute("SELECT path, digest, size, mtime_ns, facts FROM files"):
-                digests[key] = digest
-                if size is not None:
-                    stats[key] = (size, mtime)
-                if blob is not None:
-                    f = loads(blob)
-                    facts[key] = LawFacts(f[0], f[1], key, *f[2:])
+            if on_demand:
+                for key, digest, size, mtime in conn.execute("SELECT path, digest, size, mtime_ns FROM files"):
+                    digests[key] = digest
+                    if size is not None:
+                        stats[key] = (size, mtime)
+            else:
+                for key, digest, size, mtime, blob in conn.execute("SELECT path, digest, size, mtime_ns, facts FROM files"):
+                    digests[key] = digest
+                    if size is not None:
+                        stats[key] = (size, mtime)
+                    if blob is not None:
+                        facts[key] = facts_from_blob(key, blob)
             times = {p: (c, u, s) for p, c, u, s in conn.execute("SELECT path, created, updated, source FROM times")}
             previous = Previous(digests, facts, meta["builder"], stats, times, meta["times_today"], meta["database"])
-        # kept for the whole build and never garbage: the collector need not walk them again
-        gc.freeze()
+        if on_demand:
+            previous.known = PreviousLaws(path, db_path, meta.get("checked_on"))
+        else:
+            # kept for the whole build and never garbage: the collector need not walk them again
+            gc.freeze()
         return previous
     except (OSError, sqlite3.Error, EOFError, ValueError, TypeError, KeyError, IndexError):
         return None

@@ -24,8 +24,9 @@ from ingest.build import affected, build_state, peer_tables, source_checks, tabl
 from ingest.build.copying import BackgroundCopy, remove_in_background, set_aside
 from ingest.common.atomic import alive, flush_to_disk
 from ingest.common.paths import DB_DIR, PACKAGE
-from ingest.records.files import digest
+from ingest.records.files import digest, is_law_key, law_id_of
 from ingest.records.model import Corpus, LawFacts
+from ingest.records.scan import BackgroundScan
 from ingest.records.sources import ref_key
 from ingest.rules.corpus import Previous, validate
 
@@ -65,7 +66,7 @@ def read_previous(db_path: Path) -> Previous | None:
     if not db_path.exists():
         return None
     builder = builder_digest()
-    state = build_state.load(db_path, builder)
+    state = build_state.load(db_path, builder, on_demand=True)
     if state is not None:
         return state
     try:
@@ -120,25 +121,35 @@ def build(
     today: dt.date | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    scanned: BackgroundScan | None = None,
+    copy: BackgroundCopy | None = None,
 ) -> tuple[Corpus, dict[str, int] | None]:
     """Validate the records under `root` and write the database atomically.
 
     Rows are written to a temporary file while the records are read; the file
     replaces `db_path` only if every rule passes. Returns the corpus (with its
     problems) and the row counts, or None for the counts when nothing was
-    written (problems found, or nothing changed since `previous`)."""
+    written (problems found, or nothing changed since `previous`). `copy` is
+    a copy of the database started by `start_copy` (used if this build is a
+    patch, else dropped)."""
     started = time.time_ns()
+    known = previous.known if previous else None  # closed once the build is done
+    checked_on = (today or dt.date.today()).isoformat()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(db_path)
     builder = builder_digest()
     if previous and previous.builder != builder:
         previous = None  # written by other code or SQL: build afresh
-    tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
+    tmp = _tmp_path(db_path)
     # the copy a patch works on is made while the records are read
-    copy = BackgroundCopy(db_path, tmp) if previous and db_path.exists() else None
+    if copy is not None and not previous:
+        copy.drop()
+        copy = None
+    if copy is None and previous and db_path.exists():
+        copy = BackgroundCopy(db_path, tmp)
     writer = _Writer(tmp, db_path, previous, today or dt.date.today(), copy)
     try:
-        corpus = validate(root, previous=previous, today=today, jobs=jobs, progress=progress, sink=writer.add, rows=law_rows)
+        corpus = validate(root, previous, today, jobs, progress, writer.add, law_rows, scanned)
         if corpus.problems or (previous and previous.digests == corpus.digests and db_path.exists()):
             return corpus, None
         counts = writer.finish(corpus)
@@ -153,15 +164,33 @@ def build(
             removing = remove_in_background(aside)
         with suppress(OSError, sqlite3.Error):  # only an aid to the next build, which reads the tables without it
             patched = previous if writer.patch else None
-            build_state.save(db_path, corpus, builder, writer.times, writer.times_today.isoformat(), started, patched)
+            build_state.save(db_path, corpus, builder, writer.times, writer.times_today.isoformat(), started, patched, checked_on)
         removing.join()
         return corpus, counts
     finally:
         writer.close()
+        if known is not None:
+            known.close()
         if copy is not None:
             copy.drop()
         with suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def _tmp_path(db_path: Path) -> Path:
+    """Where this process writes the new database before moving it into place."""
+    return db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
+
+
+def start_copy(db_path: Path) -> BackgroundCopy | None:
+    """Start copying the database at `db_path` for a patch, before its state is
+    even read (a second or so at a hundred thousand records); None if there is none."""
+    if not db_path.exists():
+        return None
+    with suppress(OSError):
+        _remove_stale_temporaries(db_path)
+        return BackgroundCopy(db_path, _tmp_path(db_path))
+    return None
 
 
 def law_rows(corpus: Corpus, rec: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
@@ -183,6 +212,7 @@ class _Writer:
         self.rows: dict[str, list[tuple[Any, ...]]] = {}
         self.pending = 0
         self.written: set[str] = set()  # ids of the laws whose rows this patch rewrote
+        self.gone: list[str] = []  # ids of the laws this patch removed
         # the cells and countries this patch must recompute (ingest/build/affected.py)
         self.cells: set[affected.Cell] = set()
         self.countries: set[str] = set()
@@ -245,7 +275,7 @@ class _Writer:
             assert self.previous is not None
             old = self.previous.digests
             # records removed or renamed since the previous build
-            gone = sorted({f.id for f in self.previous.facts.values()} - set(corpus.laws))
+            gone = self.gone = sorted(law_id_of(k) for k in old if is_law_key(k) and k not in corpus.digests)
             self._around(gone)
             for law_id in gone:
                 _delete_laws(conn, "= ?", [law_id])
@@ -267,7 +297,7 @@ class _Writer:
         conn.execute("COMMIT")
         # derived tables: recomputed for the cells (country, area) and countries the changed laws touch
         if self.patch:
-            affected.record(conn, self.cells, self.countries)
+            affected.record(conn, self.cells, self.countries, self.written | set(self.gone))
         else:
             affected.everything(conn)
         conn.executescript(DERIVED_SQL.read_text(encoding="utf-8"))

@@ -52,24 +52,33 @@ LAW_COLUMNS = "l.id, l.country, l.status, l.adopted, l.promulgated, l.in_force, 
 def recompute(conn: sqlite3.Connection, today: dt.date, everything: bool = False) -> int:
     """Rewrite area_periods for the cells in the temporary table
     affected_cells (every cell: `everything`); returns the number of rows written."""
-    if everything:
-        conn.execute("DELETE FROM area_periods")
-    else:
-        conn.execute("DELETE FROM area_periods WHERE (country, area) IN (SELECT country, area FROM affected_cells)")
     cell_set = set(conn.execute("SELECT country, area FROM affected_cells"))
-    # the laws of the cells recomputed (ingest/build/affected.py)
-    scope = "" if everything else "AND l.id IN (SELECT id FROM cell_laws)"
+    if not everything:
+        conn.execute("DELETE FROM area_periods WHERE (country, area) IN (SELECT country, area FROM affected_cells)")
+        # the laws of the cells recomputed (ingest/build/affected.py)
+        return _recompute(conn, today, cell_set, "AND l.id IN (SELECT id FROM cell_laws)", [])
+    conn.execute("DELETE FROM area_periods")
+    # one member state at a time: what is held in memory is that of one country's laws
+    countries = [r[0] for r in conn.execute("SELECT code FROM countries ORDER BY code")]
+    return sum(_recompute(conn, today, cell_set, "AND l.country = ?", [code]) for code in countries)
+
+
+def _recompute(conn: sqlite3.Connection, today: dt.date, cell_set: set[tuple[str, str]], scope: str, params: list[str]) -> int:
+    """Write the periods of the cells in `cell_set` that the laws selected by
+    `scope` (an SQL condition on laws `l`, with its `params`) are in."""
     laws = {}
     for row in conn.execute(
         f"SELECT {LAW_COLUMNS} FROM laws l JOIN instrument_types it ON it.code = l.instrument_type "
-        f"WHERE l.status != 'draft' {scope}"
+        f"WHERE l.status != 'draft' {scope}",
+        params,
     ):
         laws[row[0]] = row
     successors: dict[str, list[str]] = defaultdict(list)
     amends: set[str] = set()
     base: dict[str, int] = defaultdict(int)
     for law_id, rtype, target in conn.execute(
-        f"SELECT DISTINCT r.law_id, r.type, r.target_id FROM relations r JOIN laws l ON l.id = r.law_id WHERE 1 {scope}"
+        f"SELECT DISTINCT r.law_id, r.type, r.target_id FROM relations r JOIN laws l ON l.id = r.law_id WHERE 1 {scope}",
+        params,
     ):
         if rtype == "replaced-by":
             successors[law_id].append(target)
@@ -90,7 +99,8 @@ def recompute(conn: sqlite3.Connection, today: dt.date, everything: bool = False
     per_law: dict[str, list[tuple[str, str, str | None, bool, str, str]]] = {}
     for law_id, country, area, position in conn.execute(
         f"SELECT la.law_id, l.country, la.area, la.position FROM law_areas la JOIN laws l ON l.id = la.law_id "
-        f"WHERE l.status != 'draft' {scope}"
+        f"WHERE l.status != 'draft' {scope}",
+        params,
     ):
         if (country, area) not in cell_set:
             continue  # another cell of a law of a recomputed one: unchanged

@@ -17,32 +17,29 @@ from pathlib import Path
 from typing import Any
 
 from ingest.build import timestamps
-from ingest.records.files import classify
+from ingest.records.files import classify, is_law_key, law_id_of
 from ingest.records.model import Corpus
 from ingest.rules.corpus import Previous
 
 Times = timestamps.Times
 
 
-def law_file(law_id: str, country: str) -> str:
-    """The path of a law record below the laws folder (the rules make it follow the id)."""
-    return f"{country.lower()}/{law_id.split('-', 1)[1]}.yml"
-
-
 def files_and_dates(corpus: Corpus, skip: Container[str] = ()) -> tuple[dict[str, str], dict[str, Sequence[Any]]]:
     """Every file the build read (path below the laws folder -> kind, as
     `timestamps.record_files` gives) and the dates that count for the times of
-    those whose content is in memory (but not of those in `skip`)."""
+    those whose content is in memory (but not of those in `skip`: the facts
+    of an unchanged law are then not even looked up)."""
     root = corpus.root
     files: dict[str, str] = {}
     known: dict[str, Sequence[Any]] = {}
-    for facts in corpus.laws.values():
-        rel = law_file(facts.id, facts.country)
-        files[rel] = "law"
-        if rel not in skip:
-            known[rel] = [*facts.dates.values(), facts.last_verified]
+    laws = corpus.laws
     for rel in corpus.digests:
-        if rel not in files:
+        if is_law_key(rel):
+            files[rel] = "law"
+            if rel not in skip:
+                facts = laws[law_id_of(rel)]
+                known[rel] = [*facts.dates.values(), facts.last_verified]
+        else:
             files[rel] = ("schema" if rel.startswith("schemas/") else classify(rel)) or "schema"
     support: list[tuple[str, str, Any]] = [("codebook", corpus.codebook_path, corpus.codebook)] if corpus.codebook else []
     support += [("country", corpus.country_paths[code], data) for code, data in corpus.countries.items()]
@@ -74,5 +71,6 @@ def write(conn: sqlite3.Connection, corpus: Corpus, previous: Previous | None, t
     old = previous.times or {r[0]: r[1:] for r in conn.execute("SELECT path, created, updated, source FROM record_times")}
     gone = [(p,) for p, t in old.items() if new.get(p) != t]
     conn.executemany("DELETE FROM record_times WHERE path = ?", sorted(gone))
-    conn.executemany("INSERT INTO record_times VALUES (?, ?, ?, ?)", [(p, *new[p]) for p in sorted(new) if old.get(p) != new[p]])
+    changed = sorted(p for p, t in new.items() if old.get(p) != t)
+    conn.executemany("INSERT INTO record_times VALUES (?, ?, ?, ?)", [(p, *new[p]) for p in changed])
     return new

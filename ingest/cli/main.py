@@ -15,12 +15,13 @@ import click
 
 from ingest import __version__
 from ingest.build.database import build as build_db
-from ingest.build.database import read_previous
+from ingest.build.database import read_previous, start_copy
 from ingest.cli.lazy import LazyGroup
 from ingest.cli.options import db_option, full_date, laws_option
 from ingest.common.paths import PROJECT
 from ingest.common.problems import Problem
-from ingest.records.files import find_root, show
+from ingest.records.files import find_root, is_law_key, show
+from ingest.records.scan import BackgroundScan
 from ingest.rules.corpus import Previous
 from ingest.rules.corpus import validate as validate_corpus
 from ingest.site import verification_table
@@ -120,13 +121,21 @@ def build(laws_dir: Path, db_path: Path, full: bool, today: dt.date | None, jobs
 def _build(laws_dir: Path, db_path: Path, full: bool = False, today: dt.date | None = None, jobs: int | None = None) -> None:
     root = _root_of(laws_dir)
     start = time.perf_counter()
-    previous = None if full else read_previous(db_path)
-    total = _records_to_count(root, previous)
+    # the folder is walked in child processes, and the database copied for a patch, while
+    # the previous build's state is read here
+    scanned = BackgroundScan(root)
+    copy = None if full else start_copy(db_path)
     try:
+        previous = None if full else read_previous(db_path)
+        total = _records_to_count(root, previous)
         with _progress(total, "Building") as tick:
-            corpus, counts = build_db(root, db_path, previous=previous, today=today, jobs=jobs, progress=tick)
+            corpus, counts = build_db(root, db_path, previous, today, jobs, tick, scanned, copy)
     except (OSError, sqlite3.Error, RuntimeError) as exc:
         raise click.ClickException(f"cannot write {show(db_path)}: {exc}") from None
+    finally:
+        scanned.close()
+        if copy is not None:
+            copy.drop()  # when the build did not use it (and it did, the file is no longer there)
     secs = time.perf_counter() - start
     if corpus.problems:
         _report(corpus.problems)
@@ -252,7 +261,7 @@ def _records_to_count(root: Path, previous: Previous | None) -> int:
     if not sys.stderr.isatty():
         return 0
     if previous is not None:
-        return len(previous.facts)
+        return sum(1 for key in previous.digests if is_law_key(key))
     return sum(1 for _ in root.glob("[a-z][a-z]/*.yml"))
 
 

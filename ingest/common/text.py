@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 
 _EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L"})
 
@@ -40,24 +42,43 @@ def search_key(text: str) -> str:
     ASCII digits; spaces, punctuation and the filler words of citations
     ("No.", "n.º", "số", "of", "Tahun") are dropped, except that two numbers
     in a row stay apart ('27/2022' is not '2/72022')."""
-    tokens: list[tuple[str, str]] = []  # (kind, text): kind "d" digits, "l" letters
+    if text.isascii():
+        # the common case, without a look-up per character: runs of digits and of letters
+        return _joined(("d" if run[0] <= "9" else "l", run) for run in _ASCII_RUNS.findall(text.lower()))
+    return _joined(_tokens(text))
+
+
+_ASCII_RUNS = re.compile(r"[0-9]+|[a-z]+")
+
+
+def _tokens(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, text) runs of any script: kind "d" digits (as ASCII), "l" letters;
+    any other character ends a run."""
+    kind, run = "", ""
     for ch in fold(text).casefold().replace("º", "o").replace("°", "o"):
         digit = unicodedata.decimal(ch, None)
         if digit is not None:
-            kind, ch = "d", str(digit)
+            this, ch = "d", str(digit)
         elif unicodedata.category(ch)[0] in "LM":
-            kind = "l"
+            this = "l"
         else:
-            tokens.append(("", ""))
+            this, ch = "", ""
+        if this and this == kind:
+            run += ch
             continue
-        if tokens and tokens[-1][0] == kind:
-            tokens[-1] = (kind, tokens[-1][1] + ch)
-        else:
-            tokens.append((kind, ch))
+        if run:
+            yield kind, run
+        kind, run = this, ch
+    if run:
+        yield kind, run
+
+
+def _joined(tokens: Iterable[tuple[str, str]]) -> str:
+    """The key of those runs: filler words dropped, two numbers in a row kept apart."""
     out: list[str] = []
     last = ""
     for kind, part in tokens:
-        if not part or (kind == "l" and part in _FILLER):
+        if kind == "l" and part in _FILLER:
             continue
         if kind == "d" and last == "d":
             out.append(".")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from pathlib import Path
 
 from ingest.common.problems import Problem
@@ -29,6 +29,27 @@ from ingest.records import yamlsafe
 
 DOCS = {"README.md", "TEMPLATE.yml", "ANSWERS-TEMPLATE.yml", "REVIEW-TEMPLATE.yml"}
 _CC_DIR = re.compile(r"^[a-z]{2}$")
+
+
+def law_key(law_id: str) -> str:
+    """The path below the laws folder of the record with this id (the rules make
+    an id `<cc>-<slug>` follow its file, `<cc>/<slug>.yml`)."""
+    return f"{law_id[:2]}/{law_id[3:]}.yml"
+
+
+def law_id_of(key: str) -> str:
+    """The id of the law record at `key`, a path below the laws folder (see law_key)."""
+    return f"{key[:2]}-{key[3:-4]}"
+
+
+def is_country_folder(name: str) -> bool:
+    """Law records are in folders named with a lower-case two-letter country code."""
+    return _CC_DIR.match(name) is not None
+
+
+def is_law_key(key: str) -> bool:
+    """Law records are the files of the two-letter country folders."""
+    return key.find("/") == 2
 
 
 def find_root(start: Path) -> Path | None:
@@ -82,14 +103,21 @@ def classify(rel: str) -> str | None:
     raise ValueError(f"unexpected folder '{folder}': law records go in laws/<cc>/ with a lower-case country code")
 
 
-def discover(root: Path) -> tuple[list[tuple[str, str, str]], list[Problem]]:
+def discover(root: Path, tops: Container[str] | None = None) -> tuple[list[tuple[str, str, str]], list[Problem]]:
     """Every file under `root` as (kind, path, path below root), sorted; and
-    problems for files that do not belong."""
+    problems for files that do not belong. Given `tops`, only the folders of
+    `root` named there are walked (and the files of `root` itself only if ""
+    is named): the parts of a walk of consecutive folders, put end to end,
+    are the whole walk."""
     found: list[tuple[str, str, str]] = []
     problems: list[Problem] = []
     base = str(root)
     for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if tops is not None and dirpath == base:
+            dirnames[:] = [d for d in dirnames if d in tops]
+            if "" not in tops:
+                filenames = []
         rel_dir = os.path.relpath(dirpath, base).replace(os.sep, "/")
         laws = _CC_DIR.match(rel_dir) is not None  # a country's folder of law records: most files are here
         prefix = "" if rel_dir == "." else f"{rel_dir}/"

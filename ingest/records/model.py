@@ -7,7 +7,7 @@ file has not changed, so that unchanged files need not be parsed again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +62,7 @@ class Corpus:
     vocab_titles: dict[str, str] = field(default_factory=dict)
     countries: dict[str, dict[str, Any]] = field(default_factory=dict)
     country_paths: dict[str, str] = field(default_factory=dict)
-    laws: dict[str, LawFacts] = field(default_factory=dict)
+    laws: MutableMapping[str, LawFacts] = field(default_factory=dict)  # a LawIndex when read on demand
     codebook: dict[str, Any] | None = None  # codebook/codebook.yml
     codebook_path: str = ""
     indicator_files: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # area -> (path, data)

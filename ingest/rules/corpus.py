@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from ingest.common.problems import Problem
-from ingest.records.files import digest, discover, show, shower
-from ingest.records.model import Corpus, LawFacts
+from ingest.records.files import digest, discover, is_law_key, law_id_of, show, shower
+from ingest.records.law_index import KnownLaws, LawIndex
+from ingest.records.model import ENACTED, IN_EFFECT, Corpus, LawFacts
+from ingest.records.scan import BackgroundScan
 from ingest.rules import answers as answer_rules
 from ingest.rules import laws as rules
 from ingest.rules import reviews as review_rules
@@ -42,6 +44,8 @@ class Previous:
     times_today: str = ""  # the day those times were computed on
     # the database a build state describes (ingest.build.build_state), when read from one: that state can be patched
     state_of: list[int] | None = None
+    # when set, `facts` is empty and the facts of unchanged records are read from here as needed
+    known: KnownLaws | None = None
 
 
 Sink = Callable[[Corpus, Any], None]  # receives the rows `rows` made of each valid law record
@@ -54,12 +58,14 @@ def load(
     progress: Callable[[int], None] | None = None,
     sink: Sink | None = None,
     rows: LawRows | None = None,
+    scanned: BackgroundScan | None = None,
 ) -> Corpus:
     """Read the laws folder. What `rows` makes of each valid law record (in the
     worker process that read it) is passed to `sink` (if any) as it is read;
-    the parsed record is dropped, so memory holds only the small facts."""
+    the parsed record is dropped, so memory holds only the small facts.
+    `scanned` is a walk of the folder already under way."""
     root = root.resolve()
-    found, problems = discover(root)
+    found, problems, sizes = scanned.result() if scanned is not None else (*discover(root), {})
     corpus = _read_support(root, found, problems)
     schema_dir = root / "schemas"
     law_files = [(p, r) for k, p, r in found if k == "law"]
@@ -69,6 +75,10 @@ def load(
 
     to_read: list[tuple[str, str]] = []
     shown = shower()
+    if previous is not None and previous.known is not None:
+        to_read = _changed_files(corpus, previous, previous.known, law_files, shown, sizes)
+        law_files = []  # nothing left for the loop below
+    del found, sizes  # not to be inherited by the worker processes
     # a hundred thousand files go through this loop: what it uses is looked up once
     old_facts = previous.facts if previous else {}
     old_stats = previous.stats if previous else {}
@@ -111,6 +121,40 @@ def load(
         if sink:
             sink(corpus, res.rows)
     return corpus
+
+
+def _changed_files(
+    corpus: Corpus,
+    previous: Previous,
+    known: KnownLaws,
+    law_files: list[tuple[str, str]],
+    shown: Callable[[str], str],
+    sizes: dict[str, tuple[int, int]],
+) -> list[tuple[str, str]]:
+    """The law files to read again when the previous build's facts are read
+    only as needed (`known`): those whose size, time or content changed. The
+    others keep that build's digest, and their facts stay where they are.
+    `sizes` has the sizes and times of the files already taken."""
+    old_stats, old_digests, stat = previous.stats, previous.digests, os.stat
+    digests, stats = corpus.digests, corpus.stats
+    unchanged: list[str] = []
+    to_read: list[tuple[str, str]] = []
+    for file, key in law_files:
+        known_digest = old_digests.get(key)
+        if known_digest is not None:
+            sig = sizes.get(key)
+            if sig is None:
+                st = stat(file)
+                sig = (st.st_size, st.st_mtime_ns)
+            if old_stats.get(key) == sig or _digest(file) == known_digest:
+                digests[key] = known_digest
+                stats[key] = sig
+                unchanged.append(law_id_of(key))
+                continue
+        to_read.append((file, key))
+    corpus.laws = LawIndex(known, corpus.root, unchanged, shown)
+    corpus.reused = len(unchanged)
+    return to_read
 
 
 def _digest(file: str) -> str:
@@ -221,17 +265,69 @@ def validate(
     progress: Callable[[int], None] | None = None,
     sink: Sink | None = None,
     rows: LawRows | None = None,
+    scanned: BackgroundScan | None = None,
 ) -> Corpus:
     """Load and apply every rule; `corpus.problems` lists all problems, sorted."""
-    corpus = load(root, previous, jobs, progress, sink, rows)
+    corpus = load(root, previous, jobs, progress, sink, rows, scanned)
     required = sorted({vocab for _, _, vocab in rules.SCHEMA_ENUMS} | {"languages", "relation-types", "answer-values"})
     missing = [v for v in required if v not in corpus.vocab]
     if missing:
         corpus.problems.append(Problem(show(root / "vocabularies"), 0, "", f"missing vocabularies: {', '.join(missing)}"))
     else:
-        corpus.problems.extend(rules.corpus_problems(corpus, today or dt.date.today()))
+        scope = _scope(corpus, previous, today or dt.date.today()) if previous is not None else None
+        corpus.problems.extend(rules.corpus_problems(corpus, today or dt.date.today(), scope))
         corpus.problems.extend(answer_rules.problems(corpus, today or dt.date.today()))
         corpus.problems.extend(review_rules.problems(corpus, today or dt.date.today()))
         corpus.problems.extend(source_check_rules.problems(corpus))
     corpus.problems = sorted(set(corpus.problems))
     return corpus
+
+
+def _scope(corpus: Corpus, previous: Previous, today: dt.date) -> rules.Scope | None:
+    """What the cross-record rules must look at again when only some records
+    were read (their facts in a LawIndex): the changed laws, the laws one of
+    whose dates has been reached since the previous build applied the rules,
+    and every law a relation links to those or to removed laws. None (check
+    everything) when that build's day of checking is unknown or later than
+    `today`."""
+    laws, known = corpus.laws, previous.known
+    if not isinstance(laws, LawIndex) or known is None or not known.checked_on or today.isoformat() < known.checked_on:
+        return None
+    fresh = laws.fresh
+    gone = {law_id_of(k) for k in previous.digests if is_law_key(k) and k not in corpus.digests}
+
+    def related(ids: set[str]) -> set[str]:
+        out = known.related(ids)
+        for law in fresh.values():
+            targets = {target for _, target in law.relations}
+            if law.id in ids:
+                out |= targets
+            elif targets & ids:
+                out.add(law.id)
+        return out
+
+    seeds = set(fresh) | known.due(known.checked_on, today.isoformat())
+    ids = seeds | related(seeds | gone)
+    context = ids | related(ids)
+    changed = set(fresh) | gone
+    # a record's country is that of its folder (a rule): the member states whose coverage may read otherwise
+    countries = {i[:2].upper() for i in changed} | {law.country for law in fresh.values()}
+    present = {i for i in context if i in laws}
+    return rules.Scope(ids & present, present, countries, _KnownCells(known, fresh, changed))
+
+
+class _KnownCells:
+    """The coverage rule's questions answered from the previous build (leaving
+    out the laws changed or removed since) and the records read again."""
+
+    def __init__(self, known: KnownLaws, fresh: dict[str, LawFacts], changed: set[str]) -> None:
+        self.known, self.fresh, self.changed = known, fresh, changed
+
+    def _fresh_in(self, country: str, area: str, statuses: tuple[str, ...]) -> list[str]:
+        return [x.id for x in self.fresh.values() if x.country == country and area in x.areas and x.status in statuses]
+
+    def in_effect(self, country: str, area: str) -> list[str]:
+        return self.known.laws_in(country, area, IN_EFFECT, self.changed, 0) + self._fresh_in(country, area, IN_EFFECT)
+
+    def enacted(self, country: str, area: str) -> bool:
+        return bool(self._fresh_in(country, area, ENACTED) or self.known.laws_in(country, area, ENACTED, self.changed, 1))

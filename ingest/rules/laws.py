@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from ingest.common import dates
@@ -159,38 +160,79 @@ def canonical_edges(law: LawFacts, inverse: dict[str, str]) -> Iterator[tuple[st
             yield target, inverse[rtype], law.id, i
 
 
-def corpus_problems(corpus: Corpus, today: dt.date) -> list[Problem]:
+@dataclass
+class Scope:
+    """The part of a corpus whose cross-record problems may differ from those
+    of the previous build, which had none: the laws in `ids` are checked
+    again, with every law a relation links them to in `context`, and the
+    coverage statements of `countries` are checked again against `cells`."""
+
+    ids: set[str]
+    context: set[str]
+    countries: set[str]
+    cells: Cells
+
+
+class Cells(Protocol):
+    """What the coverage rule asks of the laws of a member state in an area."""
+
+    def in_effect(self, country: str, area: str) -> list[str]:
+        """Ids of the laws in force."""
+
+    def enacted(self, country: str, area: str) -> bool:
+        """Whether there is an enacted law."""
+
+
+class _FactCells:
+    def __init__(self, laws: Iterable[LawFacts]) -> None:
+        self._cells: dict[tuple[str, str], list[LawFacts]] = defaultdict(list)
+        for law in laws:
+            if law.status in ENACTED:
+                for area in law.areas:
+                    self._cells[(law.country, area)].append(law)
+
+    def in_effect(self, country: str, area: str) -> list[str]:
+        return [x.id for x in self._cells.get((country, area), []) if x.status in IN_EFFECT]
+
+    def enacted(self, country: str, area: str) -> bool:
+        return bool(self._cells.get((country, area)))
+
+
+def corpus_problems(corpus: Corpus, today: dt.date, scope: Scope | None = None) -> list[Problem]:
     found: list[tuple[str, FieldPath, str]] = []
     inverse = corpus.inverse()
     laws = corpus.laws
+    checked: Iterable[LawFacts] = laws.values() if scope is None else [laws[i] for i in sorted(scope.ids)]
+    context: Iterable[LawFacts] = checked if scope is None else [laws[i] for i in sorted(scope.context)]
 
     # relations: targets exist; no contradictions
-    edges: dict[tuple[str, str, str], tuple[str, FieldPath]] = {}
-    for law in laws.values():
-        for src, rtype, dst, i in canonical_edges(law, inverse):
-            target = law.relations[i][1]
+    for law in checked:
+        for i, (_, target) in enumerate(law.relations):
             if target not in laws:
                 found.append((law.path, ("relations", i, "target"), f"no law record has the id '{target}'"))
-                continue
-            edges.setdefault((src, rtype, dst), (law.path, ("relations", i)))
+    edges: dict[tuple[str, str, str], tuple[str, FieldPath]] = {}
+    for law in context:
+        for src, rtype, dst, i in canonical_edges(law, inverse):
+            if law.relations[i][1] in laws:
+                edges.setdefault((src, rtype, dst), (law.path, ("relations", i)))
     for (src, rtype, dst), (path, fp) in sorted(edges.items()):
-        if src < dst and (dst, rtype, src) in edges:
+        if src < dst and (dst, rtype, src) in edges and (scope is None or src in scope.ids or dst in scope.ids):
             found.append((path, fp, f"{src} {rtype} {dst}, but {dst} is also recorded as the one that {rtype} {src}"))
     replaced_by: dict[str, list[str]] = defaultdict(list)
     for src, rtype, dst in edges:
         if rtype == "replaces":
             replaced_by[dst].append(src)
 
-    for law in laws.values():
+    for law in checked:
         found.extend((law.path, fp, msg) for fp, msg in _status_problems(law, replaced_by.get(law.id, []), laws, today))
 
-    found.extend(_coverage_problems(corpus))
-    found.extend(_profile_problems(corpus))
+    found.extend(_coverage_problems(corpus, scope))
+    found.extend(_profile_problems(corpus, checked))
     problems = [Problem(path, line_of_field(path, fp) if fp else 0, dotted(fp), msg) for path, fp, msg in found]
     return problems + _vocabulary_problems(corpus)
 
 
-def _status_problems(law: LawFacts, successors: list[str], laws: dict[str, LawFacts], today: dt.date) -> Found:
+def _status_problems(law: LawFacts, successors: list[str], laws: Mapping[str, LawFacts], today: dt.date) -> Found:
     d, status = law.dates, law.status
     in_force = d.get("in_force")
     starts = dates.earliest(in_force) if in_force and in_force != "unknown" else None
@@ -234,28 +276,26 @@ def _status_problems(law: LawFacts, successors: list[str], laws: dict[str, LawFa
                 yield ("status",), (f"is {status} but it is replaced by {succ}, in force since {other_start}: use superseded")
 
 
-def _coverage_problems(corpus: Corpus) -> Iterator[tuple[str, FieldPath, str]]:
-    covered: dict[tuple[str, str], list[LawFacts]] = defaultdict(list)
-    for law in corpus.laws.values():
-        if law.status in ENACTED:
-            for area in law.areas:
-                covered[(law.country, area)].append(law)
+def _coverage_problems(corpus: Corpus, scope: Scope | None) -> Iterator[tuple[str, FieldPath, str]]:
+    cells = _FactCells(corpus.laws.values()) if scope is None else scope.cells
     for code, profile in sorted(corpus.countries.items()):
+        if scope is not None and code not in scope.countries:
+            continue
         path = corpus.country_paths[code]
         stated: dict[str, int] = {}
         for i, st in enumerate(profile.get("coverage") or []):
             if st["area"] in stated:
                 yield path, ("coverage", i, "area"), f"{st['area']} has two statements"
             stated[st["area"]] = i
-            in_effect = [x.id for x in covered.get((code, st["area"]), []) if x.status in IN_EFFECT]
-            if st["status"] in ("none", "draft", "unknown") and in_effect:
+            in_force = cells.in_effect(code, st["area"]) if st["status"] in ("none", "draft", "unknown") else []
+            if in_force:
                 yield (
                     path,
                     ("coverage", i, "status"),
-                    (f"says '{st['status']}' for {st['area']}, but {', '.join(in_effect)} is in force in that area"),
+                    (f"says '{st['status']}' for {st['area']}, but {', '.join(sorted(in_force))} is in force in that area"),
                 )
         for area in corpus.codes("areas"):
-            if area not in stated and not covered.get((code, area)):
+            if area not in stated and not cells.enacted(code, area):
                 yield (
                     path,
                     ("coverage",),
@@ -266,11 +306,11 @@ def _coverage_problems(corpus: Corpus) -> Iterator[tuple[str, FieldPath, str]]:
                 )
 
 
-def _profile_problems(corpus: Corpus) -> Iterator[tuple[str, FieldPath, str]]:
+def _profile_problems(corpus: Corpus, laws: Iterable[LawFacts]) -> Iterator[tuple[str, FieldPath, str]]:
     for code, path in corpus.country_paths.items():
         if Path(path).stem != code.lower():
             yield path, ("code",), f"is {code} but the file is named {Path(path).name}; name it {code.lower()}.yml"
-    for law in corpus.laws.values():
+    for law in laws:
         if law.country not in corpus.countries:
             yield law.path, ("country",), f"{law.country} has no country profile in countries/{law.country.lower()}.yml"
 

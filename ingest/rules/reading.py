@@ -7,6 +7,7 @@ with its problems and no data.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -155,10 +156,27 @@ def read_all(
             if progress:
                 progress(len(chunk))
         return
+    # forked workers share the reader's memory until they write to it, and a collection in
+    # them would write to every object it walks: frozen objects are not walked
+    gc.freeze()
+    try:
+        yield from _read_in_pool(str(schema_dir), chunks, jobs, progress, context, rows)
+    finally:
+        gc.unfreeze()
+
+
+def _read_in_pool(
+    schema_dir: str,
+    chunks: list[list[tuple[str, str]]],
+    jobs: int,
+    progress: Callable[[int], None] | None,
+    context: Corpus | None,
+    rows: LawRows | None,
+) -> Iterator[FileResult]:
     with ProcessPoolExecutor(max_workers=jobs, initializer=_set_law_context, initargs=(context, rows)) as pool:
         pending: deque[Future[list[FileResult]]] = deque()
         for chunk in chunks:
-            pending.append(pool.submit(_read_chunk, str(schema_dir), chunk))
+            pending.append(pool.submit(_read_chunk, schema_dir, chunk))
             if len(pending) > 2 * jobs:
                 yield from _done(pending.popleft(), progress)
         while pending:

@@ -114,14 +114,14 @@ def _reviews_of(conn: sqlite3.Connection, code: str) -> dict[str, list[dict[str,
 def timeline(conn: sqlite3.Connection, code: str, limit: int = EVENTS) -> dict[str, Any]:
     """The latest `limit` dated events of a country's laws, oldest first (adoption, entry
     into force, replacement, repeal), and how many there are in all."""
-    last = conn.execute("SELECT max(position) FROM page_country_events WHERE country = ?", (code,)).fetchone()[0] or 0
-    events = query_rows(
+    total = conn.execute("SELECT count(*) FROM page_country_events WHERE country = ?", (code,)).fetchone()[0]
+    latest = query_rows(
         conn,
         "SELECT date, event, law_id, law_title, other_id, other_title FROM page_country_events "
-        "WHERE country = ? AND position > ? ORDER BY position",
-        (code, last - limit),
+        "WHERE country = ? ORDER BY date DESC, rank DESC, law_id DESC, other_id DESC LIMIT ?",
+        (code, limit),
     )
-    return {"timeline": events, "timeline_total": last}
+    return {"timeline": latest[::-1], "timeline_total": total}
 
 
 def country_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
