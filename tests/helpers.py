@@ -229,3 +229,16 @@ def draft_texts(draft: Any) -> list[str]:
             for item in value:
                 out += [str(x) for x in vars(item).values() if x] if hasattr(item, "__dict__") else [str(item)]
     return [t for t in out if t]
+
+
+def settled_corpus(folder: Path, n: int) -> Path:
+    """A synthetic corpus of `n` records whose files look an hour old: a build
+    reads again a file written a moment before it (its time may not have
+    moved yet), so tests of what a build skips need files that have settled."""
+    from bench.synthetic import make_corpus
+
+    laws = make_corpus(folder, n)
+    hour_ago = time.time() - 3600
+    for path in laws.rglob("*.yml"):
+        os.utime(path, (hour_ago, hour_ago))
+    return laws

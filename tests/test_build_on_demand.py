@@ -6,17 +6,15 @@ a full check of the folder finds, on the same day."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import time
 from pathlib import Path
 
 import pytest
 
-from bench.synthetic import make_corpus
 from ingest.build.database import build, read_previous
 from ingest.records.law_index import LawIndex
 from ingest.records.scan import BackgroundScan, halves, scan
 from ingest.rules.corpus import validate
+from tests.helpers import settled_corpus
 from tests.test_build import dump, edit
 
 TODAY = dt.date.today()
@@ -35,9 +33,12 @@ def add_relation(path: Path, rtype: str, target: str) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def rebuilt(laws: Path, db: Path, today: dt.date = TODAY):
-    """A build on the previous one's state: the problems it finds, and the
-    same folder checked in full on the same day."""
+def rebuilt(laws: Path, db: Path, today: dt.date = TODAY, change: tuple[str, str, str] | None = None):
+    """A build on the previous one's state, after `change` (file below the
+    laws folder, old text, new text): the problems it finds, and the same
+    folder checked in full on the same day."""
+    if change:
+        edit(laws / change[0], change[1], change[2])
     corpus, _ = build(laws, db, previous=read_previous(db), today=today)
     assert isinstance(corpus.laws, LawIndex)  # the facts of unchanged records were read on demand
     return corpus, validate(laws, today=today)
@@ -80,12 +81,8 @@ def test_a_changed_record_that_replaces_an_unchanged_one_in_force(built: tuple[P
 def test_a_changed_record_against_an_unchanged_coverage_statement(built: tuple[Path, Path]) -> None:
     laws, db = built
     # Timor-Leste's profile says there is no data-protection law
-    edit(
-        laws / "tl" / "consumer-protection-law-2016.yml",
-        "areas: [consumer-protection]",
-        "areas: [consumer-protection, data-protection]",
-    )
-    corpus, full = rebuilt(laws, db)
+    areas = ("areas: [consumer-protection]", "areas: [consumer-protection, data-protection]")
+    corpus, full = rebuilt(laws, db, change=("tl/consumer-protection-law-2016.yml", *areas))
     assert any(p.path.endswith("countries/tl.yml") and "data-protection" in p.message for p in corpus.problems)
     assert corpus.problems == full.problems
 
@@ -108,23 +105,15 @@ def test_a_date_reached_since_the_last_build_is_checked_again(laws_copy: Path, t
 
 def test_an_earlier_day_than_the_last_check_means_a_full_check(built: tuple[Path, Path]) -> None:
     laws, db = built
-    edit(
-        laws / "sg" / "spam-control-act-2007.yml",
-        "areas: [consumer-protection, data-protection]",
-        "areas: [data-protection, consumer-protection]",
-    )
-    corpus, full = rebuilt(laws, db, today=TODAY - dt.timedelta(days=1))
+    areas = ("areas: [consumer-protection, data-protection]", "areas: [data-protection, consumer-protection]")
+    corpus, full = rebuilt(laws, db, TODAY - dt.timedelta(days=1), ("sg/spam-control-act-2007.yml", *areas))
     assert corpus.problems == full.problems == []
     assert len(corpus.laws.values()) == len(full.laws)  # every law's facts were read for it
 
 
 @pytest.fixture
 def synthetic(tmp_path_factory) -> Path:
-    laws = make_corpus(tmp_path_factory.mktemp("synthetic"), 1500)
-    hour_ago = time.time() - 3600  # files just written are read again by the next build (their time may not move)
-    for path in laws.rglob("*.yml"):
-        os.utime(path, (hour_ago, hour_ago))
-    return laws
+    return settled_corpus(tmp_path_factory.mktemp("synthetic"), 1500)
 
 
 def test_a_one_record_edit_reads_a_few_facts_and_writes_what_a_full_build_writes(synthetic: Path, tmp_path: Path) -> None:

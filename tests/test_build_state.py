@@ -4,25 +4,20 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
 
-from bench.synthetic import make_corpus
 from ingest.build import build_state
 from ingest.build.database import build, read_previous
 from ingest.rules.corpus import validate
+from tests.helpers import settled_corpus
 from tests.test_build import dump, edit
 
 
 @pytest.fixture
 def synthetic(tmp_path_factory) -> Path:
-    laws = make_corpus(tmp_path_factory.mktemp("synthetic"), 1200)
-    hour_ago = time.time() - 3600  # files just written are read again by the next build (their time may not move)
-    for path in laws.rglob("*.yml"):
-        os.utime(path, (hour_ago, hour_ago))
-    return laws
+    return settled_corpus(tmp_path_factory.mktemp("synthetic"), 1200)
 
 
 def test_a_build_leaves_a_state_that_describes_its_database(synthetic: Path, tmp_path: Path) -> None:
