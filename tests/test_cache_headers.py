@@ -15,8 +15,8 @@ import pytest
 from datasette.app import Datasette
 
 from ingest.site import cache_headers, package
-from tests.helpers import free_port, make_datasette, wait_until_up
-from tests.test_package import instructions, start_image_command
+from tests.helpers import free_port, make_datasette
+from tests.test_package import image_server, instructions
 
 PDPA = "th-personal-data-protection-act-2019"
 PAGE, DOWNLOAD, ASSET = cache_headers.PAGE, cache_headers.DOWNLOAD, cache_headers.ASSET
@@ -91,24 +91,16 @@ def test_the_replica_image_sends_them(built_db: Path, tmp_path: Path) -> None:
         "PYTHONPATH": str(context),
         "PORT": str(port),
     }
-    log = tmp_path / "server.log"
-    process = start_image_command(context, env, log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/-/versions.json", process)
-        with httpx.Client(base_url=base, timeout=30) as client:
-            for path, status, expected in [
-                ("/", 200, PAGE),
-                ("/compare.json", 200, PAGE),
-                ("/laws.db", 200, DOWNLOAD),
-                ("/assets/site.css", 200, ASSET),
-                ("/submit", 404, cache_headers.PRIVATE),  # the forms are on the writer
-            ]:
-                response = client.get(path)
-                assert response.status_code == status, (path, response.text[:300])
-                assert response.headers["cache-control"] == expected, path
-            stats = client.get("/-/lawrepo-cache.json")
-            assert stats.headers["cache-control"] == "no-store" and json.loads(stats.text)["ok"] is True
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with image_server(context, env, tmp_path / "server.log") as base, httpx.Client(base_url=base, timeout=30) as client:
+        for path, status, expected in [
+            ("/", 200, PAGE),
+            ("/compare.json", 200, PAGE),
+            ("/laws.db", 200, DOWNLOAD),
+            ("/assets/site.css", 200, ASSET),
+            ("/submit", 404, cache_headers.PRIVATE),  # the forms are on the writer
+        ]:
+            response = client.get(path)
+            assert response.status_code == status, (path, response.text[:300])
+            assert response.headers["cache-control"] == expected, path
+        stats = client.get("/-/lawrepo-cache.json")
+        assert stats.headers["cache-control"] == "no-store" and json.loads(stats.text)["ok"] is True

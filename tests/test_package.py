@@ -13,7 +13,8 @@ import sqlite3
 import subprocess
 import sys
 import tomllib
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from fnmatch import fnmatch
 from importlib import metadata
 from pathlib import Path
@@ -68,14 +69,29 @@ def cmd_shell(context: Path) -> str:
     return form[2]
 
 
-def start_image_command(context: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+@contextmanager
+def image_server(context: Path, env: dict[str, str], log: Path) -> Iterator[str]:
     """The image's own command, run in the build context with its output in `log`
-    (after the image's inspect step, when the context has not had it yet)."""
+    (after the image's inspect step, when the context has not had it yet): its
+    address once it answers, the server stopped when the block ends. A server
+    that does not start fails with the end of its log."""
     if not (context / "inspect-data.json").exists():
         (inspect,) = [rest for w, rest in instructions(context / "Dockerfile") if w == "RUN" and "datasette inspect" in rest]
         subprocess.run(["/bin/sh", "-c", inspect.split("&&")[0]], cwd=context, env=env, check=True, timeout=120)
     with open(log, "wb") as out:
-        return subprocess.Popen(["/bin/sh", "-c", cmd_shell(context)], cwd=context, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            ["/bin/sh", "-c", cmd_shell(context)], cwd=context, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    base = f"http://127.0.0.1:{env['PORT']}"
+    try:
+        try:
+            wait_until_up(f"{base}/-/versions.json", process)
+        except RuntimeError as exc:
+            raise AssertionError(f"{exc}\n{log.read_text(errors='replace')[-3000:]}") from None
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 # --- the build context --------------------------------------------------------------
@@ -420,11 +436,7 @@ def test_the_writer_image_commands_take_and_moderate_a_proposal(writer: Path, tm
     data.mkdir()
     env = writer_env(writer, data, port)
     before = (writer / "laws.db").read_bytes()
-    log = tmp_path / "server.log"
-    process = start_image_command(writer, env, log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/-/versions.json", process)
+    with image_server(writer, env, tmp_path / "server.log") as base:
         with httpx.Client(base_url=base, timeout=30) as visitor:
             form = form_of(visitor.get(f"/submit?law={PDPA}").text)
             posted = visitor.post("/submit", data={**form, "in_force": "2019-05-29", "source": "Royal Gazette"})
@@ -436,11 +448,6 @@ def test_the_writer_image_commands_take_and_moderate_a_proposal(writer: Path, tm
             assert signed.status_code == 303
             review = moderator.get(f"/submissions/review/{sid}.json").json()
             assert [r["field"] for r in review["diff"] if r["changed"]] == ["in_force"]
-    except RuntimeError as exc:
-        raise AssertionError(f"{exc}\n{log.read_text(errors='replace')[-3000:]}") from None
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
     with closing(sqlite3.connect(data / "submissions.db")) as conn:
         assert conn.execute("select id, law_id, status from submissions").fetchall() == [(sid, PDPA, "pending")]
     assert (writer / "laws.db").read_bytes() == before  # served immutable
