@@ -9,12 +9,14 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import struct
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +114,17 @@ def write_law(root: Path, rec: dict[str, Any]) -> Path:
 
 # --------------------------------------------------------------------------
 # the site
+
+
+def spare_lacks(db: Path) -> list[str]:
+    """The law records the spare beside the database at `db` lacks, as its build state says (none: no spare)."""
+    state = db.with_name(f"{db.name}.state")
+    if not state.exists() or not db.with_name(f"{db.name}.spare").exists():
+        return []
+    with closing(sqlite3.connect(state)) as conn:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'spare'").fetchone()
+    spare = json.loads(row[0]) if row else None
+    return list(spare["behind"]) if spare else []
 
 
 def serve_options(db_path: Path) -> dict[str, Any]:

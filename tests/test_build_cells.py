@@ -15,6 +15,7 @@ import pytest
 
 from bench.synthetic import make_corpus
 from ingest.build.database import build, read_previous
+from tests.helpers import spare_lacks
 from tests.test_build import dump, edit
 
 
@@ -28,9 +29,12 @@ def laws(tmp_path: Path) -> Path:
 
 
 def patched_like_full(laws: Path, db: Path, full: Path, parsed: int = 1) -> None:
+    lacking = {k for k in spare_lacks(db) if (laws / k).exists()}
     corpus, counts = build(laws, db, previous=read_previous(db))
     assert corpus.problems == [] and counts, corpus.problems[:3]
-    assert corpus.parsed == parsed and corpus.incremental
+    assert corpus.incremental and corpus.changes is not None
+    # the changed records, and those the spare patched lacks (the ones the previous patch changed)
+    assert corpus.parsed == parsed + len(lacking - {key for _, key in corpus.changes.changed})
     build(laws, full)
     assert dump(db) == dump(full)
 

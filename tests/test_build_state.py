@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.build import build_state
+from ingest.build import build_state, timestamps
 from ingest.build.database import build, read_previous
+from ingest.build.previous_laws import PreviousLaws
 from ingest.rules.corpus import validate
 from tests.helpers import settled_corpus
 from tests.test_build import dump, edit
@@ -78,10 +79,11 @@ def test_patches_with_the_state_give_the_full_build(synthetic: Path, tmp_path: P
     assert corpus.parsed == 2 and corpus.reused == len(corpus.laws) - 2
     build(synthetic, full)
     assert dump(db) == dump(full)
-    # and again from the state that patch left: a second edit
+    # and again from the state that patch left: a second edit. The database the first patch moved
+    # aside is patched in place: it lacks that patch's changes, so the edited record is read again too
     edit(synthetic / "my" / "synthetic-law-new.yml", "short_title: SA 26", "short_title: New one")
     corpus, counts = build(synthetic, db, previous=read_previous(db))
-    assert counts and corpus.parsed == 1
+    assert counts and corpus.parsed == 2
     build(synthetic, full)
     assert dump(db) == dump(full)
 
@@ -166,3 +168,31 @@ def test_a_state_that_another_build_replaced_is_written_whole(
     assert written == [db]  # not patched: written whole
     state, from_tables = build_state.load(db), read_previous_from_tables(db)
     assert state is not None and state.facts == from_tables.facts and state.digests == from_tables.digests
+
+
+def test_a_patch_outside_git_works_out_only_the_times_of_the_files_it_read(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, full = tmp_path / "laws.db", tmp_path / "full.db"
+    build(synthetic, db)
+    law = synthetic / "th" / "synthetic-law-8.yml"
+    line = next(x for x in law.read_text(encoding="utf-8").splitlines() if x.startswith("  last_verified: "))
+    edit(law, line, "  last_verified: 2026-01-02")  # its updated time is now that day
+    (synthetic / "th" / "synthetic-law-30.yml").unlink()
+    worked_out: list[str] = []
+    times_of = timestamps._times_of
+    monkeypatch.setattr(timestamps, "_times_of", lambda path, *a: worked_out.append(path) or times_of(path, *a))
+    # nor are the previous build's times of every file read
+    monkeypatch.setattr(PreviousLaws, "all_times", lambda self: pytest.fail("every file's times were read"))
+    corpus, counts = build(synthetic, db, previous=read_previous(db))
+    assert counts and corpus.parsed == 1
+    assert [p for p in worked_out if "/th/" in p or "/vn/" in p] == [str(law)]  # of the law records, only the one read
+    monkeypatch.undo()
+    build(synthetic, full)
+    assert dump(db) == dump(full)
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT updated FROM record_times WHERE path = 'th/synthetic-law-8.yml'").fetchone()
+        assert row == ("2026-01-02T00:00:00Z",)
+        in_db = {r[0]: r[1:] for r in conn.execute("SELECT * FROM record_times")}
+    state = build_state.load(db)
+    assert state is not None and state.times == in_db  # the state patched with the same rows

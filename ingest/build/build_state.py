@@ -20,14 +20,16 @@ import gc
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+from ingest.build.git_times import Times
 from ingest.build.previous_laws import PreviousLaws, facts_blob, facts_from_blob
-from ingest.build.times_table import Times
+from ingest.build.times_table import Written
 from ingest.common.atomic import replacing
+from ingest.records.changes import Kept
 from ingest.records.files import is_law_key, law_id_of
 from ingest.records.model import Corpus, LawFacts
 from ingest.rules.corpus import Previous
@@ -69,22 +71,38 @@ def save(
     db_path: Path,
     corpus: Corpus,
     builder: str,
-    times: dict[str, Times],
+    written: Written,
     today: str,
     started_ns: int,
     previous: Previous | None = None,
     checked_on: str | None = None,
+    spare: dict[str, Any] | None = None,
 ) -> None:
     """Write the state of the database just moved into place at `db_path`.
     Given the previous build's state (read from the state file and describing
     the database this build patched), only the rows that changed are written.
-    `checked_on` is the day the cross-record rules were applied for."""
+    `checked_on` is the day the cross-record rules were applied for; `spare`
+    describes the spare the build left (ingest/build/spare.py)."""
     meta = {"version": VERSION, "database": identity(db_path), "builder": builder, "times_today": today}
     meta["checked_on"] = checked_on
+    meta["spare"] = spare
     stats = {k: v for k, v in corpus.stats.items() if v[1] < started_ns - RACY_NS}
     with _no_collection():
-        if previous is not None and previous.state_of is not None and _patch(db_path, corpus, stats, times, meta, previous):
+        if previous is not None and previous.state_of is not None and _patch(db_path, corpus, stats, written, meta, previous):
             return
+        times = written.times
+        if not written.whole:
+            if previous is None:  # what the other files' times are is not known here: the next build reads the tables
+                path_of(db_path).unlink(missing_ok=True)
+                return
+            times = {**previous.times, **written.times}
+            for key in written.gone:
+                times.pop(key, None)
+        if previous is not None and previous.known is not None and corpus.changes is not None:
+            # the unchanged files' sizes and times were compared where the folder was walked: they are those kept
+            for key, (digest, size, mtime) in previous.known.kept().items():
+                if size is not None and mtime is not None and key not in stats and corpus.digests.get(key) == digest:
+                    stats[key] = (size, mtime)
         _write_whole(db_path, corpus, stats, times, meta)
 
 
@@ -120,7 +138,7 @@ def _patch(
     db_path: Path,
     corpus: Corpus,
     stats: dict[str, tuple[int, int]],
-    times: dict[str, Times],
+    written: Written,
     meta: dict[str, Any],
     previous: Previous,
 ) -> bool:
@@ -137,8 +155,13 @@ def _patch(
         if old_digests.get(k) != d or stats.get(k, no_stat) != old_stats.get(k, no_stat)
     ]
     gone = [(k,) for k in old_digests if k not in corpus.digests]
-    changed_times = [(p, *t) for p, t in times.items() if previous.times.get(p) != t]
-    gone_times = [(p,) for p in previous.times if p not in times]
+    times = written.times
+    if written.whole:
+        changed_times = [(p, *t) for p, t in times.items() if previous.times.get(p) != t]
+        gone_times = [(p,) for p in previous.times if p not in times]
+    else:  # only the files whose times were worked out again
+        changed_times = [(p, *t) for p, t in times.items()]
+        gone_times = [(p,) for p in written.gone]
     with closing(sqlite3.connect(path, isolation_level=None)) as conn:
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("BEGIN IMMEDIATE")
@@ -151,6 +174,71 @@ def _patch(
         conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", _meta_rows(meta))
         conn.execute("COMMIT")
     return True
+
+
+def spare_of(db_path: Path, builder: str) -> dict[str, Any] | None:
+    """The spare the state beside the database at `db_path` describes, when
+    that state is one a build by `builder` can use."""
+    try:
+        with closing(sqlite3.connect(f"file:{path_of(db_path)}?mode=ro", uri=True)) as conn:
+            meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+    except (OSError, sqlite3.Error, ValueError):
+        return None
+    if meta.get("version") != VERSION or meta.get("builder") != builder or meta.get("database") != identity(db_path):
+        return None
+    found = meta.get("spare")
+    return found if isinstance(found, dict) else None
+
+
+class _AllTimes(Mapping[str, Times]):
+    """The previous build's times of every file, read from its state the first
+    time they are asked for (a patch outside git asks only for a few, by key)."""
+
+    def __init__(self, known: PreviousLaws) -> None:
+        self._known = known
+        self._all: dict[str, Times] | None = None
+
+    def _whole(self) -> dict[str, Times]:
+        if self._all is None:
+            self._all = self._known.all_times()
+        return self._all
+
+    def __getitem__(self, key: str) -> Times:
+        return self._whole()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+
+class StateReference:
+    """What the state beside the database at `db_path` kept of the law files
+    (ingest.records.changes.Reference): called where the folder is walked,
+    in the processes that walk it. Nothing when the state is not one a build
+    by `builder` can use."""
+
+    def __init__(self, db_path: Path, builder: str) -> None:
+        self.db_path, self.builder = db_path, builder
+
+    def __call__(self, tops: Collection[str] | None) -> tuple[list[int] | None, dict[str, Kept]]:
+        path = path_of(self.db_path)
+        sql = "SELECT path, digest, size, mtime_ns FROM files WHERE facts IS NOT NULL"
+        params: list[str] = []
+        if tops is not None:
+            params = sorted(t for t in tops if len(t) == 2)
+            sql += f" AND substr(path, 1, 3) IN ({','.join('?' * len(params))})"
+            params = [f"{t}/" for t in params]
+        try:
+            with _no_collection(), closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+                meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+                state_of = meta.get("database")
+                if meta.get("version") != VERSION or meta.get("builder") != self.builder or state_of != identity(self.db_path):
+                    return None, {}
+                return state_of, {k: (d, s, m) for k, d, s, m in conn.execute(sql, params)}
+        except (OSError, sqlite3.Error, ValueError):
+            return None, {}
 
 
 def _upsert(conn: sqlite3.Connection, table: str, rows: Iterable[tuple[Any, ...]], gone: list[tuple[str]]) -> None:
@@ -178,22 +266,22 @@ def load(db_path: Path, builder: str | None = None, on_demand: bool = False) -> 
             digests: dict[str, str] = {}
             stats: dict[str, tuple[int, int]] = {}
             facts: dict[str, LawFacts] = {}
+            times: Mapping[str, Times] = {}
             if on_demand:
-                for key, digest, size, mtime in conn.execute("SELECT path, digest, size, mtime_ns FROM files"):
-                    digests[key] = digest
-                    if size is not None:
-                        stats[key] = (size, mtime)
+                # the sizes and times are compared where the folder is walked (StateReference)
+                digests = dict(conn.execute("SELECT path, digest FROM files"))
             else:
+                times = {p: (c, u, s) for p, c, u, s in conn.execute("SELECT path, created, updated, source FROM times")}
                 for key, digest, size, mtime, blob in conn.execute("SELECT path, digest, size, mtime_ns, facts FROM files"):
                     digests[key] = digest
                     if size is not None:
                         stats[key] = (size, mtime)
                     if blob is not None:
                         facts[key] = facts_from_blob(key, blob)
-            times = {p: (c, u, s) for p, c, u, s in conn.execute("SELECT path, created, updated, source FROM times")}
             previous = Previous(digests, facts, meta["builder"], stats, times, meta["times_today"], meta["database"])
         if on_demand:
-            previous.known = PreviousLaws(path, db_path, meta.get("checked_on"))
+            known = previous.known = PreviousLaws(path, db_path, meta.get("checked_on"))
+            previous.times = _AllTimes(known)
         else:
             # kept for the whole build and never garbage: the collector need not walk them again
             gc.freeze()

@@ -11,23 +11,22 @@ same as a full build's.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from contextlib import closing, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from ingest.build import affected, build_state, peer_tables, source_checks, tables, timeline, times_table
+from ingest.build import affected, build_state, peer_tables, previous_tables, source_checks, spare, tables, timeline, times_table
 from ingest.build.copying import BackgroundCopy, remove_in_background, set_aside
+from ingest.build.spare import Spare
 from ingest.common.atomic import alive, flush_to_disk
 from ingest.common.paths import DB_DIR, PACKAGE
 from ingest.records.files import digest, is_law_key, law_id_of
-from ingest.records.model import Corpus, LawFacts
+from ingest.records.model import Corpus
 from ingest.records.scan import BackgroundScan
-from ingest.records.sources import ref_key
 from ingest.rules.corpus import Previous, validate
 
 SCHEMA_SQL = DB_DIR / "schema.sql"
@@ -69,49 +68,7 @@ def read_previous(db_path: Path) -> Previous | None:
     state = build_state.load(db_path, builder, on_demand=True)
     if state is not None:
         return state
-    try:
-        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
-            if conn.execute("SELECT digest FROM files WHERE path = ?", [BUILDER]).fetchone() != (builder,):
-                return None
-            digests = dict(conn.execute("SELECT path, digest FROM files"))
-            rels: dict[str, list[tuple[str, str]]] = {}
-            for law_id, rtype, target in conn.execute(
-                "SELECT law_id, type, target_id FROM relations WHERE stated_in = law_id ORDER BY rowid"
-            ):
-                rels.setdefault(law_id, []).append((rtype, target))
-            refs: dict[str, list[str]] = {}
-            quoted: dict[str, list[str]] = {}
-            for law_id, ref, official in conn.execute(
-                "SELECT law_id, ref, quote_official FROM provisions ORDER BY law_id, position"
-            ):
-                refs.setdefault(law_id, []).append(ref_key(ref))
-                if official:
-                    quoted.setdefault(law_id, []).append(ref_key(ref))
-            facts = {}
-            for row in conn.execute(
-                "SELECT id, country, file, status, adopted, promulgated, in_force, repealed, "
-                "evidence, verification, provenance_note IS NOT NULL, areas, last_verified FROM laws"
-            ):
-                d = {k: v for k, v in zip(("adopted", "promulgated", "in_force", "repealed"), row[4:8], strict=True) if v}
-                facts[row[2]] = LawFacts(
-                    row[0],
-                    row[1],
-                    row[2],
-                    row[3],
-                    d,
-                    json.loads(row[11]),
-                    rels.get(row[0], []),
-                    row[8],
-                    row[9],
-                    bool(row[10]),
-                    refs.get(row[0], []),
-                    quoted.get(row[0], []),
-                    row[12],
-                )
-            builder = digests.pop(BUILDER, "")
-            return Previous(digests, facts, builder)
-    except sqlite3.Error:
-        return None
+    return previous_tables.read(db_path, builder, BUILDER)
 
 
 def build(
@@ -122,7 +79,7 @@ def build(
     jobs: int | None = None,
     progress: Progress | None = None,
     scanned: BackgroundScan | None = None,
-    copy: BackgroundCopy | None = None,
+    copy: BackgroundCopy | Spare | None = None,
 ) -> tuple[Corpus, dict[str, int] | None]:
     """Validate the records under `root` and write the database atomically.
 
@@ -130,8 +87,8 @@ def build(
     replaces `db_path` only if every rule passes. Returns the corpus (with its
     problems) and the row counts, or None for the counts when nothing was
     written (problems found, or nothing changed since `previous`). `copy` is
-    a copy of the database started by `start_copy` (used if this build is a
-    patch, else dropped)."""
+    a copy of the database started by `start_copy`, or the spare it took
+    (ingest.build.spare; used if this build is a patch, else dropped)."""
     started = time.time_ns()
     known = previous.known if previous else None  # closed once the build is done
     checked_on = (today or dt.date.today()).isoformat()
@@ -146,10 +103,11 @@ def build(
         copy.drop()
         copy = None
     if copy is None and previous and db_path.exists():
-        copy = BackgroundCopy(db_path, tmp)
+        copy = _spare_or_copy(db_path, tmp, builder, checked_on)
     writer = _Writer(tmp, db_path, previous, today or dt.date.today(), copy)
+    behind = copy.behind if isinstance(copy, Spare) else []
     try:
-        corpus = validate(root, previous, today, jobs, progress, writer.add, law_rows, scanned)
+        corpus = validate(root, previous, today, jobs, progress, writer.add, law_rows, scanned, behind)
         if corpus.problems or (previous and previous.digests == corpus.digests and db_path.exists()):
             return corpus, None
         counts = writer.finish(corpus)
@@ -158,13 +116,18 @@ def build(
         # one flush, of the finished file, before the atomic move (the one place a reader could see half a file)
         flush_to_disk(tmp)
         aside = set_aside(db_path, os.getpid())
+        left = None
         try:
             os.replace(tmp, db_path)
+            # a patch keeps the file it moved aside as the next one's spare; a full build leaves none
+            left = _keep_spare(db_path, aside, writer, corpus, checked_on)
         finally:
-            removing = remove_in_background(aside)
+            removing = remove_in_background(None if left else aside)
         with suppress(OSError, sqlite3.Error):  # only an aid to the next build, which reads the tables without it
             patched = previous if writer.patch else None
-            build_state.save(db_path, corpus, builder, writer.times, writer.times_today.isoformat(), started, patched, checked_on)
+            build_state.save(
+                db_path, corpus, builder, writer.times, writer.times_today.isoformat(), started, patched, checked_on, left
+            )
         removing.join()
         return corpus, counts
     finally:
@@ -182,15 +145,34 @@ def _tmp_path(db_path: Path) -> Path:
     return db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
 
 
-def start_copy(db_path: Path) -> BackgroundCopy | None:
-    """Start copying the database at `db_path` for a patch, before its state is
-    even read (a second or so at a hundred thousand records); None if there is none."""
+def start_copy(db_path: Path, today: dt.date | None = None) -> BackgroundCopy | Spare | None:
+    """Take the spare of the database at `db_path` for a patch, or else start
+    copying the database, before its state is even read (a second or so at a
+    hundred thousand records); None if there is no database."""
     if not db_path.exists():
         return None
     with suppress(OSError):
         _remove_stale_temporaries(db_path)
-        return BackgroundCopy(db_path, _tmp_path(db_path))
+        return _spare_or_copy(db_path, _tmp_path(db_path), builder_digest(), (today or dt.date.today()).isoformat())
     return None
+
+
+def _spare_or_copy(db_path: Path, tmp: Path, builder: str, day: str) -> BackgroundCopy | Spare:
+    return spare.take(db_path, tmp, build_state.spare_of(db_path, builder), day) or BackgroundCopy(db_path, tmp)
+
+
+def _keep_spare(db_path: Path, aside: Path | None, writer: _Writer, corpus: Corpus, day: str) -> dict[str, Any] | None:
+    """Keep the previous database, moved aside, as the spare of the next patch
+    and describe it; or remove any spare (a full build's, or when none can be kept)."""
+    if aside is None or not writer.patch or writer.previous is None:
+        spare.remove(db_path)
+        return None
+    try:
+        os.replace(aside, spare.path_of(db_path))
+        return spare.describe(spare.path_of(db_path), writer.changed_keys(corpus), day)
+    except OSError:
+        spare.remove(db_path)
+        return None
 
 
 def law_rows(corpus: Corpus, rec: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
@@ -204,9 +186,16 @@ class _Writer:
     BATCH = 2000
 
     def __init__(
-        self, tmp: Path, target: Path, previous: Previous | None, today: dt.date, copy: BackgroundCopy | None = None
+        self,
+        tmp: Path,
+        target: Path,
+        previous: Previous | None,
+        today: dt.date,
+        copy: BackgroundCopy | Spare | None = None,
     ) -> None:
         self.tmp, self.target, self.previous, self.today, self.copy = tmp, target, previous, today, copy
+        # the law records the spare patched here lacks besides the changed ones (ingest/build/spare.py)
+        self.behind: list[str] = copy.behind if isinstance(copy, Spare) else []
         self.conn: sqlite3.Connection | None = None
         self.patch = False
         self.rows: dict[str, list[tuple[Any, ...]]] = {}
@@ -216,7 +205,7 @@ class _Writer:
         # the cells and countries this patch must recompute (ingest/build/affected.py)
         self.cells: set[affected.Cell] = set()
         self.countries: set[str] = set()
-        self.times: dict[str, times_table.Times] = {}
+        self.times = times_table.Written({})
         self.times_today = self.today
         self.indexes: list[str] = []  # of a new database: made once the laws' rows are in
 
@@ -228,6 +217,7 @@ class _Writer:
                 self.copy.wait()
             else:
                 self.copy.drop()
+                self.behind = []
         conn = sqlite3.connect(self.tmp, isolation_level=None)
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
@@ -274,15 +264,18 @@ class _Writer:
         if self.patch:
             assert self.previous is not None
             old = self.previous.digests
-            # records removed or renamed since the previous build
-            gone = self.gone = sorted(law_id_of(k) for k in old if is_law_key(k) and k not in corpus.digests)
+            # records removed or renamed since the previous build (or since the spare's build)
+            gone_keys = {k for k in old if is_law_key(k) and k not in corpus.digests}
+            gone_keys.update(k for k in self.behind if k not in corpus.digests)
+            gone = self.gone = sorted(law_id_of(k) for k in gone_keys)
             self._around(gone)
             for law_id in gone:
                 _delete_laws(conn, "= ?", [law_id])
             self._around(self.written)  # as they are now
-            stale = [(p,) for p in old if p not in corpus.digests or old[p] != corpus.digests[p]]
-            conn.executemany("DELETE FROM files WHERE path = ?", stale)
-            _files(conn, [(p, d) for p, d in corpus.digests.items() if old.get(p) != d])
+            stale = {p for p in old if p not in corpus.digests or old[p] != corpus.digests[p]}
+            stale.update(self.behind)
+            conn.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in sorted(stale)])
+            _files(conn, [(p, d) for p, d in corpus.digests.items() if old.get(p) != d or p in self.behind])
         else:
             for statement in self.indexes:
                 conn.execute(statement)
@@ -293,7 +286,14 @@ class _Writer:
         source_checks.write(conn, corpus)
         # when each record file was created and last changed (git history, else its own dates)
         self.times_today = dt.date.today()  # the day the times in the records are taken up to (not --today)
-        self.times = times_table.write(conn, corpus, self.previous if self.patch else None, self.times_today)
+        self.times = times_table.write(
+            conn,
+            corpus,
+            self.previous if self.patch else None,
+            self.times_today,
+            own_rows=bool(self.behind),
+            also_gone=[k for k in self.behind if k not in corpus.digests],
+        )
         conn.execute("COMMIT")
         # derived tables: recomputed for the cells (country, area) and countries the changed laws touch
         if self.patch:
@@ -330,6 +330,14 @@ class _Writer:
         conn.close()
         self.conn = None
         return counts
+
+    def changed_keys(self, corpus: Corpus) -> list[str]:
+        """The law records this build changed or removed since the previous one."""
+        if corpus.changes is not None:
+            return [k for _, k in corpus.changes.changed] + corpus.changes.gone
+        old = self.previous.digests if self.previous else {}
+        keys = [k for k, d in corpus.digests.items() if is_law_key(k) and old.get(k) != d]
+        return keys + [k for k in old if is_law_key(k) and k not in corpus.digests]
 
     def close(self) -> None:
         if self.conn is not None:

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
+from ingest.records.changes import Kept
 from ingest.records.model import LawFacts
 
 CHUNK = 400  # ids per query (SQLite's limit on parameters is 32,766; two lists of ids each)
@@ -53,6 +54,23 @@ class PreviousLaws:
         rows = self._state.execute("SELECT path, facts FROM files WHERE facts IS NOT NULL").fetchall()
         for key, blob in rows:
             yield key, facts_from_blob(key, blob)
+
+    def kept(self) -> dict[str, Kept]:
+        rows = self._state.execute("SELECT path, digest, size, mtime_ns FROM files WHERE facts IS NOT NULL")
+        return {k: (d, s, m) for k, d, s, m in rows}
+
+    def times_of(self, keys: Collection[str]) -> dict[str, tuple[str, str, str]]:
+        out: dict[str, tuple[str, str, str]] = {}
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start : start + CHUNK]
+            sql = f"SELECT path, created, updated, source FROM times WHERE path IN ({','.join('?' * len(chunk))})"
+            out.update((p, (c, u, s)) for p, c, u, s in self._state.execute(sql, chunk))
+        return out
+
+    def all_times(self) -> dict[str, tuple[str, str, str]]:
+        rows = self._state.execute("SELECT path, created, updated, source FROM times")
+        return {p: (c, u, s) for p, c, u, s in rows}
 
     def related(self, law_ids: Collection[str]) -> set[str]:
         out: set[str] = set()

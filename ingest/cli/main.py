@@ -14,8 +14,9 @@ from pathlib import Path
 import click
 
 from ingest import __version__
+from ingest.build.build_state import StateReference
 from ingest.build.database import build as build_db
-from ingest.build.database import read_previous, start_copy
+from ingest.build.database import builder_digest, read_previous, start_copy
 from ingest.cli.lazy import LazyGroup
 from ingest.cli.options import db_option, full_date, laws_option
 from ingest.common.paths import PROJECT
@@ -123,8 +124,8 @@ def _build(laws_dir: Path, db_path: Path, full: bool = False, today: dt.date | N
     start = time.perf_counter()
     # the folder is walked in child processes, and the database copied for a patch, while
     # the previous build's state is read here
-    scanned = BackgroundScan(root)
-    copy = None if full else start_copy(db_path)
+    scanned = BackgroundScan(root, None if full else StateReference(db_path, builder_digest()))
+    copy = None if full else start_copy(db_path, today)
     try:
         previous = None if full else read_previous(db_path)
         total = _records_to_count(root, previous)

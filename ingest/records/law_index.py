@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Collection, ItemsView, Iterable, Iterator, MutableMapping, ValuesView
 from typing import Protocol
 
+from ingest.records.changes import Kept
 from ingest.records.files import law_id_of, law_key
 from ingest.records.model import LawFacts
 
@@ -29,6 +30,15 @@ class KnownLaws(Protocol):
 
     def all_facts(self) -> Iterator[tuple[str, LawFacts]]:
         """(key, facts) of every law record, in one pass."""
+
+    def kept(self) -> dict[str, Kept]:
+        """What that build kept of each law file (its digest, size and time), by key."""
+
+    def times_of(self, keys: Collection[str]) -> dict[str, tuple[str, str, str]]:
+        """The times that build found for the files at `keys` (those it has)."""
+
+    def all_times(self) -> dict[str, tuple[str, str, str]]:
+        """The times that build found for every file."""
 
     def related(self, law_ids: Collection[str]) -> set[str]:
         """Ids of the laws that stated a relation with any of `law_ids`, or were
@@ -54,7 +64,7 @@ class LawIndex(MutableMapping[str, LawFacts]):
         self.known = known
         self._root = root
         self._show = show
-        self._unchanged = set(unchanged)  # ids of the laws whose record was not read again
+        self._unchanged = set(unchanged)  # keys (paths below the root) of the law records not read again
         self._fetched: dict[str, LawFacts] = {}
         self.fresh: dict[str, LawFacts] = {}  # facts of the records read in this run
         self._whole = False
@@ -74,15 +84,15 @@ class LawIndex(MutableMapping[str, LawFacts]):
         facts = self.fresh.get(law_id)
         if facts is not None:
             return facts
-        if law_id in self._unchanged:
+        if law_key(law_id) in self._unchanged:
             return self._fetch(law_id)
         raise KeyError(law_id)
 
     def __contains__(self, law_id: object) -> bool:
-        return law_id in self.fresh or law_id in self._unchanged
+        return law_id in self.fresh or (isinstance(law_id, str) and law_key(law_id) in self._unchanged)
 
     def __setitem__(self, law_id: str, facts: LawFacts) -> None:
-        self._unchanged.discard(law_id)
+        self._unchanged.discard(law_key(law_id))
         self._fetched.pop(law_id, None)
         self.fresh[law_id] = facts
 
@@ -90,11 +100,11 @@ class LawIndex(MutableMapping[str, LawFacts]):
         if law_id not in self:
             raise KeyError(law_id)
         self.fresh.pop(law_id, None)
-        self._unchanged.discard(law_id)
+        self._unchanged.discard(law_key(law_id))
         self._fetched.pop(law_id, None)
 
     def __iter__(self) -> Iterator[str]:
-        yield from self._unchanged
+        yield from map(law_id_of, self._unchanged)
         yield from self.fresh
 
     def __len__(self) -> int:
@@ -111,11 +121,11 @@ class LawIndex(MutableMapping[str, LawFacts]):
         if not self._whole:
             for key, facts in self.known.all_facts():
                 law_id = law_id_of(key)
-                if law_id in self._unchanged and law_id not in self._fetched:
+                if key in self._unchanged and law_id not in self._fetched:
                     facts.path = self._show(self._root + os.sep + key.replace("/", os.sep))
                     self._fetched[law_id] = facts
             self._whole = True
-        return {**{i: self._fetched[i] for i in self._unchanged}, **self.fresh}
+        return {**{i: self._fetched[i] for i in map(law_id_of, self._unchanged)}, **self.fresh}
 
     def values(self) -> ValuesView[LawFacts]:
         return self.whole().values()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.common.problems import Problem
+from ingest.records.changes import Changes
 from ingest.records.sources import official_quotes, ref_key
 
 ENACTED = ("in-force", "partly-in-force", "enacted-not-in-force")
@@ -77,6 +78,9 @@ class Corpus:
     parsed: int = 0  # law files parsed in this run
     reused: int = 0  # law files whose content was unchanged and not parsed again
     incremental: bool = False  # a previous build's facts were used for unchanged files
+    # the law files new, changed or gone since the previous build, when only those were read (a
+    # patched build then holds in `digests` and `stats` the unchanged files' digests, but not their sizes and times)
+    changes: Changes | None = None
 
     def indicators(self) -> dict[str, dict[str, Any]]:
         """Every indicator by id, in codebook order (areas in vocabulary order)."""

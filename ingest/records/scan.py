@@ -1,6 +1,10 @@
 """Walk a laws folder, and take the size and time of every law record, in a
 child process while the caller does something else.
 
+Given what the previous build kept of its files (a `Reference`), each child
+also compares its part of the folder with it (ingest.records.changes) and
+sends back only the changes, not the hundred thousand files found.
+
 A rebuild after a one-record edit of a hundred thousand records spends about
 as long finding the files and taking their sizes and times as reading what
 the previous build knew of them; the two are done side by side. Where a
@@ -14,19 +18,29 @@ from __future__ import annotations
 import marshal
 import os
 import threading
-from collections.abc import Container
+from collections.abc import Collection
 from contextlib import suppress
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from ingest.common.problems import Problem
+from ingest.records.changes import Changes, Reference, compare
 from ingest.records.files import discover, is_country_folder
 
 Found = list[tuple[str, str, str]]  # (kind, path, path below the root), as discover gives
 Stats = dict[str, tuple[int, int]]  # law file below the root -> (size, modification time in ns)
 
 
-def scan(root: Path, tops: Container[str] | None = None) -> tuple[Found, list[Problem], Stats]:
-    """discover(root, tops), and the size and time of each law file found."""
+class Scanned(NamedTuple):
+    found: Found  # without the law files when `changes` is given
+    problems: list[Problem]
+    stats: Stats  # the size and time of each law file found (empty when `changes` is given)
+    changes: Changes | None  # the law files compared with the previous build's (given a usable reference)
+
+
+def scan(root: Path, tops: Collection[str] | None = None, reference: Reference | None = None) -> Scanned:
+    """discover(root, tops), and the size and time of each law file found; or,
+    given a `reference` that has the previous build's files, the changes."""
     found, problems = discover(root, tops)
     stats: Stats = {}
     stat = os.stat
@@ -37,7 +51,13 @@ def scan(root: Path, tops: Container[str] | None = None) -> tuple[Found, list[Pr
             except OSError:
                 continue  # gone since: whoever reads it says so
             stats[rel] = (st.st_size, st.st_mtime_ns)
-    return found, problems, stats
+    if reference is not None:
+        state_of, kept = reference(tops)
+        if state_of is not None:
+            laws = [(path, rel) for kind, path, rel in found if kind == "law"]
+            changes = compare(laws, stats, kept, state_of)
+            return Scanned([f for f in found if f[0] != "law"], problems, {}, changes)
+    return Scanned(found, problems, stats, None)
 
 
 def halves(root: Path) -> list[set[str]]:
@@ -56,8 +76,9 @@ class BackgroundScan:
     """`scan(root)`, started in child processes (one for each half of the
     folders); `result()` waits for them."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, reference: Reference | None = None) -> None:
         self.root = root.resolve()
+        self.reference = reference
         self._children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
         self._whole = False  # every part was started
         if hasattr(os, "fork") and threading.active_count() == 1:
@@ -73,8 +94,9 @@ class BackgroundScan:
             status = 1
             try:
                 os.close(read)
-                found, problems, stats = scan(self.root, tops)
-                data = marshal.dumps((found, [(p.path, p.line, p.field, p.message) for p in problems], stats))
+                found, problems, stats, changes = scan(self.root, tops, self.reference)
+                parts = (changes.state_of, changes.changed, changes.touched, changes.gone, changes.same) if changes else None
+                data = marshal.dumps((found, [(p.path, p.line, p.field, p.message) for p in problems], stats, parts))
                 with os.fdopen(write, "wb") as fh:
                     fh.write(data)
                 status = 0
@@ -83,21 +105,32 @@ class BackgroundScan:
         os.close(write)
         return pid, read
 
-    def result(self) -> tuple[Found, list[Problem], Stats]:
+    def result(self) -> Scanned:
         children, self._children = self._children, []
         whole, self._whole = self._whole, False
         parts = [_collect(pid, fd) for pid, fd in children]
         if not whole or any(p is None for p in parts):
-            return scan(self.root)  # not every part could be started or done: do it all here
+            return scan(self.root, None, self.reference)  # not every part could be started or done: do it all here
+        compared = [p[3] for p in parts if p is not None]
+        if any(c is None for c in compared) or len({repr(c[0]) for c in compared if c is not None}) > 1:
+            # a part found no usable state, or the state changed between the parts: walk it all here
+            return scan(self.root, None, self.reference)
         found: Found = []
         problems: list[Problem] = []
         stats: Stats = {}
+        changes: Changes | None = None
         for part in parts:
             assert part is not None
             found += part[0]
             problems += [Problem(*p) for p in part[1]]
             stats.update(part[2])
-        return found, problems, stats
+            if part[3] is not None:
+                one = Changes(*part[3])
+                if changes is None:
+                    changes = one
+                else:
+                    changes.add(one)
+        return Scanned(found, problems, stats, changes)
 
     def close(self) -> None:
         """Wait for children whose result was not asked for."""
@@ -105,11 +138,14 @@ class BackgroundScan:
             self.result()
 
 
-def _collect(pid: int, fd: int) -> tuple[Found, list[tuple[str, int, str, str]], Stats] | None:
+Part = tuple[Found, list[tuple[str, int, str, str]], Stats, tuple[Any, ...] | None]
+
+
+def _collect(pid: int, fd: int) -> Part | None:
     with os.fdopen(fd, "rb") as fh:
         data = fh.read()
     _, status = os.waitpid(pid, 0)
     if status != 0 or not data:
         return None
-    found, problems, stats = marshal.loads(data)
-    return found, problems, stats
+    found, problems, stats, changes = marshal.loads(data)
+    return found, problems, stats, changes

@@ -12,16 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ingest.common.problems import Problem
+from ingest.records.changes import Changes, compare
 from ingest.records.files import digest, discover, is_law_key, law_id_of, show, shower
 from ingest.records.law_index import KnownLaws, LawIndex
 from ingest.records.model import ENACTED, IN_EFFECT, Corpus, LawFacts
-from ingest.records.scan import BackgroundScan
+from ingest.records.scan import BackgroundScan, Scanned, scan
 from ingest.rules import answers as answer_rules
 from ingest.rules import laws as rules
 from ingest.rules import reviews as review_rules
@@ -40,7 +41,7 @@ class Previous:
     # size and modification time of law files when their digest was taken: a
     # file with the same ones now is not read again to take its digest
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
-    times: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # record_times rows of that build
+    times: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)  # record_times rows of that build
     times_today: str = ""  # the day those times were computed on
     # the database a build state describes (ingest.build.build_state), when read from one: that state can be patched
     state_of: list[int] | None = None
@@ -59,24 +60,33 @@ def load(
     sink: Sink | None = None,
     rows: LawRows | None = None,
     scanned: BackgroundScan | None = None,
+    also: Collection[str] = (),
 ) -> Corpus:
     """Read the laws folder. What `rows` makes of each valid law record (in the
     worker process that read it) is passed to `sink` (if any) as it is read;
     the parsed record is dropped, so memory holds only the small facts.
-    `scanned` is a walk of the folder already under way."""
+    `scanned` is a walk of the folder already under way. The law files at the
+    keys in `also` are read again even if they have not changed."""
     root = root.resolve()
-    found, problems, sizes = scanned.result() if scanned is not None else (*discover(root), {})
+    also = frozenset(also)
+    found, problems, sizes, changes = scanned.result() if scanned is not None else Scanned(*discover(root), {}, None)
     corpus = _read_support(root, found, problems)
     schema_dir = root / "schemas"
-    law_files = [(p, r) for k, p, r in found if k == "law"]
     if previous and _support(previous.digests) != _support(corpus.digests):
         previous = None  # schemas, vocabularies or profiles changed: check everything again
     corpus.incremental = previous is not None
+    known = previous.known if previous is not None else None
+    if changes is not None and (known is None or previous is None or changes.state_of != previous.state_of):
+        # the walk compared the files with a state this build does not use: the law files are needed after all
+        found, _, sizes, changes = scan(root)
+    law_files = [(p, r) for k, p, r in found if k == "law"]
 
     to_read: list[tuple[str, str]] = []
     shown = shower()
-    if previous is not None and previous.known is not None:
-        to_read = _changed_files(corpus, previous, previous.known, law_files, shown, sizes)
+    if previous is not None and known is not None:
+        if changes is None:
+            changes = compare(law_files, sizes, known.kept(), previous.state_of)
+        to_read = _take_changes(corpus, previous, known, changes, shown, also)
         law_files = []  # nothing left for the loop below
     del found, sizes  # not to be inherited by the worker processes
     # a hundred thousand files go through this loop: what it uses is looked up once
@@ -86,13 +96,13 @@ def load(
     digests, stats, laws, stat = corpus.digests, corpus.stats, corpus.laws, os.stat
     for file, key in law_files:
         old = old_facts.get(key)
-        if old is not None:
-            known = old_digests.get(key)
+        if old is not None and key not in also:
+            known_digest = old_digests.get(key)
             st = stat(file)
             sig = (st.st_size, st.st_mtime_ns)
             # the digest already known when the file's size and time are those it had then
-            h = known if known and old_stats.get(key) == sig else _digest(file)
-            if known == h:
+            h = known_digest if known_digest and old_stats.get(key) == sig else _digest(file)
+            if known_digest == h:
                 old.path = shown(file)
                 digests[key] = h
                 stats[key] = sig
@@ -123,38 +133,33 @@ def load(
     return corpus
 
 
-def _changed_files(
+def _take_changes(
     corpus: Corpus,
     previous: Previous,
     known: KnownLaws,
-    law_files: list[tuple[str, str]],
+    changes: Changes,
     shown: Callable[[str], str],
-    sizes: dict[str, tuple[int, int]],
+    also: Collection[str] = (),
 ) -> list[tuple[str, str]]:
     """The law files to read again when the previous build's facts are read
-    only as needed (`known`): those whose size, time or content changed. The
-    others keep that build's digest, and their facts stay where they are.
-    `sizes` has the sizes and times of the files already taken."""
-    old_stats, old_digests, stat = previous.stats, previous.digests, os.stat
-    digests, stats = corpus.digests, corpus.stats
-    unchanged: list[str] = []
-    to_read: list[tuple[str, str]] = []
-    for file, key in law_files:
-        known_digest = old_digests.get(key)
-        if known_digest is not None:
-            sig = sizes.get(key)
-            if sig is None:
-                st = stat(file)
-                sig = (st.st_size, st.st_mtime_ns)
-            if old_stats.get(key) == sig or _digest(file) == known_digest:
-                digests[key] = known_digest
-                stats[key] = sig
-                unchanged.append(law_id_of(key))
-                continue
-        to_read.append((file, key))
-    corpus.laws = LawIndex(known, corpus.root, unchanged, shown)
-    corpus.reused = len(unchanged)
-    return to_read
+    only as needed (`known`): the new and changed ones, and those in `also`
+    still there. The others keep that build's digest, and their facts stay
+    where they are until asked for."""
+    excluded = {key for _, key in changes.changed}
+    excluded.update(changes.gone)
+    root = corpus.root
+    again = [(os.path.join(root, *k.split("/")), k) for k in sorted(set(also) - excluded) if k in previous.digests]
+    excluded.update(k for _, k in again)
+    digests = corpus.digests
+    kept = {k: d for k, d in previous.digests.items() if is_law_key(k)}
+    for key in excluded:
+        kept.pop(key, None)
+    digests.update(kept)
+    corpus.stats.update(changes.touched)
+    corpus.laws = LawIndex(known, corpus.root, kept.keys(), shown)
+    corpus.reused = len(kept)
+    corpus.changes = changes
+    return changes.changed + again
 
 
 def _digest(file: str) -> str:
@@ -266,9 +271,11 @@ def validate(
     sink: Sink | None = None,
     rows: LawRows | None = None,
     scanned: BackgroundScan | None = None,
+    also: Collection[str] = (),
 ) -> Corpus:
-    """Load and apply every rule; `corpus.problems` lists all problems, sorted."""
-    corpus = load(root, previous, jobs, progress, sink, rows, scanned)
+    """Load and apply every rule; `corpus.problems` lists all problems, sorted.
+    The law files at the keys in `also` are read again even if unchanged."""
+    corpus = load(root, previous, jobs, progress, sink, rows, scanned, also)
     required = sorted({vocab for _, _, vocab in rules.SCHEMA_ENUMS} | {"languages", "relation-types", "answer-values"})
     missing = [v for v in required if v not in corpus.vocab]
     if missing:
@@ -294,7 +301,10 @@ def _scope(corpus: Corpus, previous: Previous, today: dt.date) -> rules.Scope | 
     if not isinstance(laws, LawIndex) or known is None or not known.checked_on or today.isoformat() < known.checked_on:
         return None
     fresh = laws.fresh
-    gone = {law_id_of(k) for k in previous.digests if is_law_key(k) and k not in corpus.digests}
+    if corpus.changes is not None:
+        gone = {law_id_of(k) for k in corpus.changes.gone}
+    else:
+        gone = {law_id_of(k) for k in previous.digests if is_law_key(k) and k not in corpus.digests}
 
     def related(ids: set[str]) -> set[str]:
         out = known.related(ids)
