@@ -151,6 +151,20 @@ def test_fmt_orders_keys_by_the_schema_and_keeps_comments_quotes_and_text(tmp_pa
     assert run("fmt", "--check", str(path)).exit_code == 0
 
 
+def test_fmt_gives_a_record_without_it_the_line_naming_its_schema(tmp_path: Path) -> None:
+    root = make_root(tmp_path)
+    path = write_law(root, law())
+    text = path.read_text(encoding="utf-8")
+    bare = "\n".join(line for line in text.splitlines() if not line.startswith("# yaml-language-server:")) + "\n"
+    path.write_text(bare, encoding="utf-8")
+    assert run("fmt", "--check", str(path)).exit_code == 1
+    assert run("fmt", str(path)).exit_code == 0
+    fixed = path.read_text(encoding="utf-8")
+    assert fixed.splitlines()[0] == "# yaml-language-server: $schema=../schemas/law.schema.json"
+    assert yamlsafe.load(fixed.encode())[0] == yamlsafe.load(bare.encode())[0]
+    assert run("fmt", "--check", str(path)).exit_code == 0
+
+
 def test_fmt_reports_a_file_it_cannot_read_by_file_and_line(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     good = write_law(root, law())

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -257,4 +258,16 @@ def format_file(target: Target, schemas: dict[tuple[Path, str], dict[str, Any]] 
         text = yamlsafe.decode(data)
     except yamlsafe.LoadError as exc:
         raise FormatError(exc.line, exc.message) from None
-    return data.decode("utf-8"), format_text(text, cache[key])
+    return data.decode("utf-8"), with_schema_header(format_text(text, cache[key]), target)
+
+
+SCHEMA_HEADER = "# yaml-language-server: $schema="
+
+
+def with_schema_header(text: str, target: Target) -> str:
+    """`text` starting with the line that names the file's JSON Schema (editors
+    check the record against it as it is typed), added when it is missing."""
+    if text.startswith(SCHEMA_HEADER):
+        return text
+    schema = os.path.relpath(target.root / "schemas" / f"{target.kind}.schema.json", target.path.parent)
+    return f"{SCHEMA_HEADER}{Path(schema).as_posix()}\n{text}"
