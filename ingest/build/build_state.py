@@ -50,8 +50,24 @@ def path_of(db_path: Path) -> Path:
 
 
 def identity(db_path: Path) -> list[int]:
-    st = os.stat(db_path)
+    """What tells a file from a changed or replaced one: device, inode, size, modification time."""
+    return stat_identity(os.stat(db_path))
+
+
+def stat_identity(st: os.stat_result) -> list[int]:
     return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def _meta(conn: sqlite3.Connection) -> dict[str, Any]:
+    return {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+
+
+def _describes(meta: Mapping[str, Any], db_path: Path, builder: str | None) -> bool:
+    """Whether a state's `meta` describes the database at `db_path` as it is,
+    in this version of the state, and (given `builder`) as that builder wrote it."""
+    if meta.get("version") != VERSION or meta.get("database") != identity(db_path):
+        return False
+    return builder is None or meta.get("builder") == builder
 
 
 @contextmanager
@@ -181,10 +197,10 @@ def spare_of(db_path: Path, builder: str) -> dict[str, Any] | None:
     that state is one a build by `builder` can use."""
     try:
         with closing(sqlite3.connect(f"file:{path_of(db_path)}?mode=ro", uri=True)) as conn:
-            meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+            meta = _meta(conn)
+        if not _describes(meta, db_path, builder):
+            return None
     except (OSError, sqlite3.Error, ValueError):
-        return None
-    if meta.get("version") != VERSION or meta.get("builder") != builder or meta.get("database") != identity(db_path):
         return None
     found = meta.get("spare")
     return found if isinstance(found, dict) else None
@@ -232,11 +248,10 @@ class StateReference:
             params = [f"{t}/" for t in params]
         try:
             with _no_collection(), closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-                meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
-                state_of = meta.get("database")
-                if meta.get("version") != VERSION or meta.get("builder") != self.builder or state_of != identity(self.db_path):
+                meta = _meta(conn)
+                if not _describes(meta, self.db_path, self.builder):
                     return None, {}
-                return state_of, {k: (d, s, m) for k, d, s, m in conn.execute(sql, params)}
+                return meta["database"], {k: (d, s, m) for k, d, s, m in conn.execute(sql, params)}
         except (OSError, sqlite3.Error, ValueError):
             return None, {}
 
@@ -258,10 +273,8 @@ def load(db_path: Path, builder: str | None = None, on_demand: bool = False) -> 
         return None
     try:
         with _no_collection(), closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-            meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
-            if meta.get("version") != VERSION or meta.get("database") != identity(db_path):
-                return None
-            if builder is not None and meta.get("builder") != builder:
+            meta = _meta(conn)
+            if not _describes(meta, db_path, builder):
                 return None
             digests: dict[str, str] = {}
             stats: dict[str, tuple[int, int]] = {}

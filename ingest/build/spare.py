@@ -25,14 +25,11 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
+from ingest.build.build_state import identity, stat_identity
+
 
 def path_of(db_path: Path) -> Path:
     return db_path.with_name(f"{db_path.name}.spare")
-
-
-def identity(path: Path) -> list[int]:
-    st = os.stat(path)
-    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
 
 
 def describe(spare: Path, behind: list[str], day: str) -> dict[str, Any]:
@@ -83,8 +80,7 @@ def take(db_path: Path, target: Path, described: dict[str, Any] | None, today: s
         return None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a reader of it holds a shared lock
-        st = os.fstat(fd)
-        taken = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+        taken = stat_identity(os.fstat(fd))
         if taken != described.get("identity"):
             raise OSError("the spare changed since it was left")
         os.replace(spare, target)

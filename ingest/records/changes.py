@@ -36,14 +36,12 @@ class Changes:
     changed: list[tuple[str, str]] = field(default_factory=list)  # (path, key) of new or changed files
     touched: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> new (size, time); content as before
     gone: list[str] = field(default_factory=list)  # keys of the previous build's files no longer there
-    same: int = 0  # files whose content is as before (the touched ones among them)
 
     def add(self, other: Changes) -> None:
         """Take in the changes of another part of the folder (compared with the same state)."""
         self.changed += other.changed
         self.touched.update(other.touched)
         self.gone += other.gone
-        self.same += other.same
 
 
 def compare(
@@ -69,9 +67,8 @@ def compare(
             st = stat(path)
             sig = (st.st_size, st.st_mtime_ns)
         if old[1] == sig[0] and old[2] == sig[1]:
-            out.same += 1
-        elif _digest(path) == old[0]:
-            out.same += 1
+            continue
+        if _digest(path) == old[0]:
             out.touched[key] = sig
         else:
             out.changed.append((path, key))

@@ -95,7 +95,7 @@ class BackgroundScan:
             try:
                 os.close(read)
                 found, problems, stats, changes = scan(self.root, tops, self.reference)
-                parts = (changes.state_of, changes.changed, changes.touched, changes.gone, changes.same) if changes else None
+                parts = (changes.state_of, changes.changed, changes.touched, changes.gone) if changes else None
                 data = marshal.dumps((found, [(p.path, p.line, p.field, p.message) for p in problems], stats, parts))
                 with os.fdopen(write, "wb") as fh:
                     fh.write(data)
