@@ -1,7 +1,9 @@
 """The coverage and freshness page, as HTML, `.json` and `.csv`:
 
 - /freshness    member states x areas coloured by how recently their records
-                were verified, the stale items and the rules (ingest/freshness.py)
+                were verified, the stale items and the rules (ingest/site/freshness.py),
+                and what is still to be checked against the official texts
+                (ingest/site/checking.py)
 
 The JSON has the whole report; the CSV one row per member state and area.
 The database is served immutable, so each format of the page is kept once
@@ -17,7 +19,7 @@ from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 
 from ingest.common.csvtext import attachment, for_spreadsheets, to_csv
-from ingest.site import freshness, origin, page_cache
+from ingest.site import checking, freshness, origin, page_cache
 
 
 def today() -> dt.date:
@@ -36,7 +38,7 @@ async def freshness_view(datasette: Any, request: Any) -> Response:
     day = today()
 
     async def render() -> Response:
-        data = await db.execute_fn(lambda conn: freshness.freshness(conn, day))
+        data = await db.execute_fn(lambda conn: {**freshness.freshness(conn, day), "checking": checking.report(conn)})
         if fmt == "json":
             return Response.json({"ok": True, **data})
         if fmt == "csv":

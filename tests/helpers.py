@@ -5,6 +5,7 @@ site on a free port for the browser tests."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import os
 import shutil
@@ -58,6 +59,23 @@ BASE_LAW: dict[str, Any] = {
 }
 
 
+BASE_ANSWER: dict[str, Any] = {
+    "indicator": "et-legal-recognition",
+    "value": "yes",
+    "since": "2010-07-01",
+    "basis": [{"law": BASE_LAW["id"], "provision": "s 6"}],
+    "note": "Records are not denied effect only because they are electronic.",
+    "verification": {
+        "status": "unverified",
+        "by": "Test editors",
+        "on": "2026-11-01",
+        "evidence": "seen",
+        "sources": [{"citation": "A test source"}],
+    },
+    "review": {"status": "draft"},
+}
+
+
 def changed(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
     """A deep copy of `base` with fields replaced, or removed when given as None."""
     rec = copy.deepcopy(base)
@@ -71,6 +89,11 @@ def changed(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
 
 def law(**changes: Any) -> dict[str, Any]:
     return changed(BASE_LAW, **changes)
+
+
+def good_answer(**changes: Any) -> dict[str, Any]:
+    """A valid answer to an indicator of the real codebook, citing `BASE_LAW`."""
+    return changed(BASE_ANSWER, **changes)
 
 
 def make_root(tmp: Path, coverage: list[dict[str, Any]] | None = None) -> Path:
@@ -160,6 +183,17 @@ def make_datasette(
         plugins_dir=flags["--plugins-dir"],
         static_mounts=[(mount, directory)],
     )
+
+
+def dated_datasette(db_path: Path, monkeypatch: Any, today: dt.date) -> Datasette:
+    """`make_datasette`, with the day the coverage and freshness page counts from fixed."""
+    from datasette.plugins import pm
+
+    instance = make_datasette(db_path)
+    plugin = pm.get_plugin("freshness_page.py")
+    assert plugin is not None, "plugins/freshness_page.py is not loaded"
+    monkeypatch.setattr(plugin, "today", lambda: today)
+    return instance
 
 
 def free_port() -> int:

@@ -17,30 +17,9 @@ from ingest.build.database import build
 from ingest.cli.main import main
 from ingest.records.answers import periods, value_problem
 from ingest.rules.corpus import validate
-from tests.helpers import ROOT, changed, law, make_root, write, write_law
+from tests.helpers import ROOT, good_answer, law, make_root, write, write_law
 
 LAW_ID = "sg-example-act-2010"
-
-
-BASE_ANSWER: dict[str, Any] = {
-    "indicator": "et-legal-recognition",
-    "value": "yes",
-    "since": "2010-07-01",
-    "basis": [{"law": LAW_ID, "provision": "s 6"}],
-    "note": "Records are not denied effect only because they are electronic.",
-    "verification": {
-        "status": "unverified",
-        "by": "Test editors",
-        "on": "2026-11-01",
-        "evidence": "seen",
-        "sources": [{"citation": "A test source"}],
-    },
-    "review": {"status": "draft"},
-}
-
-
-def good_answer(**changes: Any) -> dict[str, Any]:
-    return changed(BASE_ANSWER, **changes)
 
 
 @pytest.fixture

@@ -19,11 +19,10 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-from datasette.plugins import pm
 
 from ingest.build.database import build
 from ingest.site import freshness, freshness_text
-from tests.helpers import ROOT, law, make_datasette, make_root, write, write_law
+from tests.helpers import ROOT, dated_datasette, law, make_root, write, write_law
 
 TODAY = dt.date(2026, 6, 30)  # stale: not verified since 2025-06-30; ageing: oldest before 2025-09-30
 ETA = "sg-electronic-transactions-act-2010"
@@ -343,11 +342,7 @@ def test_title_words(first: str, second: str, same: bool) -> None:
 
 @pytest.fixture
 def ds(db: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    instance = make_datasette(db)
-    plugin = pm.get_plugin("freshness_page.py")
-    assert plugin is not None, "plugins/freshness_page.py is not loaded"
-    monkeypatch.setattr(plugin, "today", lambda: TODAY)
-    return instance
+    return dated_datasette(db, monkeypatch, TODAY)
 
 
 async def get(ds: Any, path: str, status: int = 200) -> Any:

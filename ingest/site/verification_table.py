@@ -4,6 +4,7 @@ database: the figures `lawrepo stats` prints under the coverage matrix."""
 from __future__ import annotations
 
 import sqlite3
+import textwrap
 from typing import Any
 
 SQL = """
@@ -36,6 +37,16 @@ LEFT JOIN answer_counts a ON a.country = c.code
 LEFT JOIN basis_counts b ON b.country = c.code
 ORDER BY c.name
 """
+# What each figure counts, in words: the legend of `lawrepo stats` and of the site's table.
+LEGEND = {
+    "Laws checked": "law records whose number, dates, status and provisions official sources support "
+    "(checked-official-text or peer-reviewed).",
+    "In force, linked": "laws in force with a link to an official text.",
+    "Answers known": "current answers other than unknown.",
+    "Answers checked": "answers whose every legal basis carries a quote from an official text.",
+    "Bases quoted": "legal bases of known answers with a quote.",
+}
+
 COLUMNS = (
     "code",
     "name",
@@ -82,11 +93,4 @@ def text_table(conn: sqlite3.Connection) -> str:
         "  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
         for line in [head, ["-" * w for w in widths], *body]
     ]
-    lines += [
-        "",
-        "Laws checked: law records whose number, dates, status and provisions official sources support",
-        "(checked-official-text or peer-reviewed). In force, linked: laws in force with a link to an official",
-        "text. Answers known: current answers other than unknown. Answers checked: answers whose every legal",
-        "basis carries a quote from an official text. Bases quoted: legal bases of known answers with a quote.",
-    ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n\n" + textwrap.fill(" ".join(f"{k}: {v}" for k, v in LEGEND.items()), 100) + "\n"
