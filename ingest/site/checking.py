@@ -16,6 +16,7 @@ import json
 import sqlite3
 from typing import Any
 
+from ingest.common.sqlrows import dict_rows
 from ingest.rules.verification import OFFICIAL_LINK
 from ingest.site import verification_table
 
@@ -105,19 +106,13 @@ def lacks(unsupported: list[str], evidence: str) -> list[str]:
     return out
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    cur = conn.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur]
-
-
 def report(conn: sqlite3.Connection, limit: int = LIMIT) -> dict[str, Any]:
     """The figures per member state (and all of them, last), and at most
     `limit` rows of each list; `totals` counts the lists whole."""
-    laws = _rows(conn, LAWS, {"limit": limit})
+    laws = dict_rows(conn, LAWS, {"limit": limit})
     for row in laws:
         row["lacks"] = lacks(json.loads(row.pop("unsupported")), row["evidence"])
-    bases = _rows(conn, BASES, {"limit": limit})
+    bases = dict_rows(conn, BASES, {"limit": limit})
     totals = {
         "laws": conn.execute(f"SELECT count(*) {LAWS_FROM}").fetchone()[0],
         "bases": conn.execute(f"SELECT count(*) {BASES_FROM}").fetchone()[0],

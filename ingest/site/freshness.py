@@ -38,6 +38,7 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Any
 
+from ingest.common.sqlrows import dict_rows
 from ingest.common.text import fold
 
 STALE_MONTHS = 12
@@ -122,12 +123,6 @@ def cutoffs(conn: sqlite3.Connection, today: dt.date) -> tuple[str, str]:
         {"d": today.isoformat(), "s": f"-{STALE_MONTHS} months", "a": f"-{AGEING_MONTHS} months"},
     ).fetchone()
     return stale, ageing
-
-
-def _rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-    cur = conn.execute(sql, params)
-    cols = [c[0] for c in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -217,7 +212,7 @@ def replacements(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Possible unrecorded replacements (RULES['replacement']), by country, area and year."""
     groups: dict[tuple[str, str, str, frozenset[str]], list[dict[str, Any]]] = defaultdict(list)
     group_of: dict[str, tuple[str, str, str, frozenset[str]]] = {}
-    for law in _rows(
+    for law in dict_rows(
         conn,
         """
             SELECT id, country, principal_area AS area, instrument_type, year, title, status FROM laws
@@ -272,16 +267,16 @@ def freshness(conn: sqlite3.Connection, today: dt.date, limit: int = STALE_LIMIT
     (at most `limit` of each list; the totals count them all)."""
     stale_before, ageing_before = cutoffs(conn, today)
     params = {"stale_before": stale_before, "limit": limit}
-    areas = _rows(
+    areas = dict_rows(
         conn,
         """
         SELECT a.code, a.label, a.is_primary, count(i.id) AS indicators FROM areas a
         LEFT JOIN indicators i ON i.area = a.code AND i.withdrawn_in IS NULL
         GROUP BY a.code ORDER BY a.position""",
     )
-    countries = _rows(conn, "SELECT code, name FROM countries ORDER BY name")
-    laws = {(r.pop("country"), r.pop("area")): r for r in _rows(conn, LAW_CELLS, params)}
-    answers = {(r.pop("country"), r.pop("area")): r for r in _rows(conn, ANSWER_CELLS, params)}
+    countries = dict_rows(conn, "SELECT code, name FROM countries ORDER BY name")
+    laws = {(r.pop("country"), r.pop("area")): r for r in dict_rows(conn, LAW_CELLS, params)}
+    answers = {(r.pop("country"), r.pop("area")): r for r in dict_rows(conn, ANSWER_CELLS, params)}
     statements = {(c, a): s for c, a, s in conn.execute("SELECT country, area, status FROM coverage")}
     pairs = replacements(conn)
     pair_count: dict[tuple[str, str], int] = defaultdict(int)
@@ -297,8 +292,8 @@ def freshness(conn: sqlite3.Connection, today: dt.date, limit: int = STALE_LIMIT
             cell["band"] = _band(cell, ageing_before)
             bands[cell["band"]] += 1
             country["cells"][area["code"]] = cell
-    stale_laws = _rows(conn, STALE_LAWS, params)
-    stale_answers = _rows(conn, STALE_ANSWERS, params)
+    stale_laws = dict_rows(conn, STALE_LAWS, params)
+    stale_answers = dict_rows(conn, STALE_ANSWERS, params)
     totals = {
         "stale_laws": conn.execute(
             "SELECT count(*) FROM laws WHERE last_verified IS NULL OR last_verified < ?", (stale_before,)

@@ -32,6 +32,7 @@ from typing import Any
 
 from datasette.utils import escape_fts
 
+from ingest.common.sqlrows import dict_rows
 from ingest.common.text import fold, search_key
 from ingest.site.suggest import nearest, prefix_query
 
@@ -91,12 +92,6 @@ where l.id in (select value from json_each(:ids))
 """
 
 
-def rows(conn: sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    cursor = conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def phrase(text: str) -> str:
     """A query that matches `text` as a phrase (for the trigram index: a substring)."""
     return '"' + text.replace('"', '""') + '"'
@@ -111,7 +106,7 @@ def cited(conn: sqlite3.Connection, q: str) -> tuple[list[dict[str, Any]], list[
     """The laws `q` cites exactly, best form first, and the member states it names."""
     laws: dict[str, dict[str, Any]] = {}
     countries: list[str] = []
-    for row in rows(conn, ALIAS_SQL, {"key": search_key(q)}):
+    for row in dict_rows(conn, ALIAS_SQL, {"key": search_key(q)}):
         if row["law_id"] is None:
             countries.append(row["country"])
         else:
@@ -126,7 +121,7 @@ def suggestions(conn: sqlite3.Connection, q: str) -> list[dict[str, Any]]:
         return []
     laws = []
     params = {"q": query, "scan": CANDIDATES, "candidates": SUGGEST_CANDIDATES}
-    for row in rows(conn, SUGGEST_SQL, params):
+    for row in dict_rows(conn, SUGGEST_SQL, params):
         texts = [row["title"], row["short_title"], *json.loads(row.pop("aliases")), *json.loads(row.pop("local_titles"))]
         laws.append({**row, "texts": texts})
     return nearest(q, laws)
@@ -151,7 +146,7 @@ def search_all(conn: sqlite3.Connection, q: str) -> dict[str, Any]:
     for row in exact:
         hits[row["id"]] = {**row, "matched_titles": [], "matched_provisions": []}
     for code in country_codes:
-        for row in rows(conn, COUNTRY_LAWS_SQL, {"country": code, "limit": LIMIT}):
+        for row in dict_rows(conn, COUNTRY_LAWS_SQL, {"country": code, "limit": LIMIT}):
             hits.setdefault(row["id"], {"id": row["id"], "matched_titles": [], "matched_provisions": []})
 
     def hit(row: dict[str, Any]) -> dict[str, Any]:
@@ -159,25 +154,27 @@ def search_all(conn: sqlite3.Connection, q: str) -> dict[str, Any]:
 
     words = {escape_fts(q), escape_fts(fold(q))} - {""}  # nothing left to match (only quotes): no query
     for query in sorted(words):
-        for row in rows(conn, LAW_SQL, {"q": query, "limit": LIMIT, "candidates": CANDIDATES}):
+        for row in dict_rows(conn, LAW_SQL, {"q": query, "limit": LIMIT, "candidates": CANDIDATES}):
             hit(row)
     if len(q) >= 3:
         seen_titles: set[tuple[str, str]] = set()
         for query in sorted({phrase(q), phrase(fold(q))}):
-            for row in rows(conn, TITLE_SQL, {"q": query, "limit": LIMIT}):
+            for row in dict_rows(conn, TITLE_SQL, {"q": query, "limit": LIMIT}):
                 if (row["id"], row["matched"]) not in seen_titles:
                     seen_titles.add((row["id"], row["matched"]))
                     hits.setdefault(row["id"], {"id": row["id"], "matched_titles": [], "matched_provisions": []})[
                         "matched_titles"
                     ].append({"lang": row["lang"], "title": row["matched"]})
-    for row in rows(conn, PROVISION_SQL, {"q": escape_fts(q), "limit": LIMIT, "candidates": CANDIDATES}) if escape_fts(q) else []:
+    fts_q = escape_fts(q)
+    provision_rows = dict_rows(conn, PROVISION_SQL, {"q": fts_q, "limit": LIMIT, "candidates": CANDIDATES}) if fts_q else []
+    for row in provision_rows:
         hits.setdefault(row["id"], {"id": row["id"], "matched_titles": [], "matched_provisions": []})[
             "matched_provisions"
         ].append({"ref": row["ref"], "heading": row["heading"]})
     missing = [i for i, h in hits.items() if "title" not in h]
     if missing:
-        for row in rows(conn, LAWS_BY_ID, {"ids": json.dumps(missing)}):
+        for row in dict_rows(conn, LAWS_BY_ID, {"ids": json.dumps(missing)}):
             hits[row["id"]].update(row)
-    countries = rows(conn, COUNTRIES_SQL, {"codes": json.dumps(country_codes)}) if country_codes else []
+    countries = dict_rows(conn, COUNTRIES_SQL, {"codes": json.dumps(country_codes)}) if country_codes else []
     results = list(hits.values())[:LIMIT]
     return {"results": results, "countries": countries, "suggestions": [] if results else suggestions(conn, q)}
