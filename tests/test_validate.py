@@ -313,3 +313,17 @@ def test_schemas_are_valid_json_schema() -> None:
         jsonschema_rs.meta.validate(json.loads(path.read_text()))
     with pytest.raises(jsonschema_rs.ValidationError):
         jsonschema_rs.meta.validate({"type": "no-such-type"})
+
+
+def test_the_facts_kept_of_every_record_share_their_short_texts(root: Path) -> None:
+    """A hundred thousand records' facts stay in memory for the whole build:
+    equal dates, codes and provision refs are one object, not one per record."""
+    for n in (1, 2):
+        write_law(root, law(id=f"sg-example-act-{n}", dates={"adopted": "2010-05-19", "in_force": "2010-07-01"}))
+    corpus = validate(root)
+    assert corpus.problems == []
+    one, two = corpus.laws["sg-example-act-1"], corpus.laws["sg-example-act-2"]
+    assert one.dates == two.dates and one.provisions == two.provisions != []
+    assert one.dates["adopted"] is two.dates["adopted"] and one.dates["in_force"] is two.dates["in_force"]
+    assert all(a is b for a, b in zip(one.provisions, two.provisions, strict=True))
+    assert one.last_verified is not None and one.last_verified is two.last_verified

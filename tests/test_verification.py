@@ -9,8 +9,11 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ingest.build.database import build
 from ingest.records.sources import official_entry
@@ -60,6 +63,45 @@ def problems(root: Path) -> list[str]:
 )
 def test_official_addresses(url: str | None, official: bool) -> None:
     assert bool(official_entry(url, HOSTS)) is official
+
+
+def _first_matching(url: str | None, hosts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The rule as the official-hosts file states it, entry by entry in listed order."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    for entry in hosts:
+        prefix = entry["prefix"].lower()
+        if "/" in prefix:
+            if host + parts.path == prefix or (host + parts.path).startswith(prefix.rstrip("/") + "/"):
+                return entry
+        elif host == prefix or host.endswith("." + prefix):
+            return entry
+    return None
+
+
+_LABELS = st.sampled_from(["gov", "sg", "agc", "sso", "www", "example", "github", "com", "Gov"])
+_NAMES = st.lists(_LABELS, min_size=1, max_size=4).map(".".join)
+_PATHS = st.lists(st.sampled_from(["a", "b", "copies", "A"]), max_size=3).map(lambda p: "/".join(["", *p]))
+
+
+@given(
+    prefixes=st.lists(st.one_of(_NAMES, st.tuples(_NAMES, _PATHS).map("".join)), min_size=1, max_size=6),
+    hosts_and_paths=st.lists(st.tuples(_NAMES, _PATHS), min_size=1, max_size=8),
+)
+def test_address_lookup_finds_the_first_listed_entry(prefixes: list[str], hosts_and_paths: list[tuple[str, str]]) -> None:
+    hosts = [{"prefix": p, "kind": "government", "label": str(i)} for i, p in enumerate(prefixes)]
+    for host, path in hosts_and_paths:
+        url = f"https://{host}{path}"
+        assert official_entry(url, hosts) is _first_matching(url, hosts)
+
+
+def test_address_lookup_follows_a_changed_list_of_hosts() -> None:
+    hosts = [dict(h) for h in HOSTS]
+    assert official_entry("https://example.org/x", hosts) is None
+    hosts.append({"prefix": "example.org", "kind": "government", "label": "x"})
+    assert official_entry("https://example.org/x", hosts) is hosts[-1]
 
 
 def test_level_is_derived_from_what_official_sources_support() -> None:

@@ -50,13 +50,13 @@ def read(db_path: Path, builder: str, builder_row: str) -> Previous | None:
                     row[2],
                     row[3],
                     d,
-                    json.loads(row[11]),
-                    rels.get(row[0], []),
+                    tuple(json.loads(row[11])),
+                    tuple(rels.get(row[0], ())),
                     row[8],
                     row[9],
                     bool(row[10]),
-                    refs.get(row[0], []),
-                    quoted.get(row[0], []),
+                    tuple(refs.get(row[0], ())),
+                    tuple(quoted.get(row[0], ())),
                     row[12],
                 )
             builder = digests.pop(builder_row, "")

@@ -26,13 +26,13 @@ class LawFacts:
     path: str
     status: str
     dates: dict[str, str]
-    areas: list[str]
-    relations: list[tuple[str, str]]  # as stated in this record: (type, target)
+    areas: tuple[str, ...]
+    relations: tuple[tuple[str, str], ...]  # as stated in this record: (type, target)
     evidence: str = "seen"
     verification: str = "unverified"
     has_note: bool = False
-    provisions: list[str] = field(default_factory=list)  # refs in the form ref_key() gives
-    quoted: list[str] = field(default_factory=list)  # refs of provisions quoted from an official text
+    provisions: tuple[str, ...] = ()  # refs in the form ref_key() gives
+    quoted: tuple[str, ...] = ()  # refs of provisions quoted from an official text
     last_verified: str | None = None  # provenance.last_verified
 
 
@@ -44,13 +44,13 @@ def facts_of(path: str, rec: dict[str, Any], hosts: Sequence[Mapping[str, Any]] 
         path=path,
         status=rec["status"],
         dates=dict(rec.get("dates") or {}),
-        areas=list(rec["areas"]),
-        relations=[(r["type"], r["target"]) for r in rec.get("relations") or []],
+        areas=tuple(rec["areas"]),
+        relations=tuple([(r["type"], r["target"]) for r in rec.get("relations") or []]),
         evidence=prov.get("evidence", "seen"),
         verification=prov.get("verification", "unverified"),
         has_note=bool(prov.get("note")),
-        provisions=[ref_key(p["ref"]) for p in rec.get("provisions") or []],
-        quoted=official_quotes(rec.get("provisions") or [], hosts),
+        provisions=tuple([ref_key(p["ref"]) for p in rec.get("provisions") or []]),
+        quoted=tuple(official_quotes(rec.get("provisions") or [], hosts)),
         last_verified=prov.get("last_verified"),
     )
 

@@ -20,24 +20,70 @@ def ref_key(ref: str) -> str:
 
 
 def official_entry(url: str | None, hosts: Hosts) -> Mapping[str, Any] | None:
-    """The official-hosts entry that `url` falls under, or None.
+    """The official-hosts entry that `url` falls under, or None (the first
+    listed, when several do).
 
     A prefix without a slash is a host: it matches that host and its
     subdomains. A prefix with a path matches that host and path prefix."""
     if not url:
         return None
-    found = _host_and_path(url)
-    if found is None:
-        return None
-    host, where = found
-    for entry in hosts:
-        prefix = str(entry["prefix"]).lower()
-        if "/" in prefix:
-            if where == prefix or where.startswith(prefix.rstrip("/") + "/"):
-                return entry
-        elif host == prefix or host.endswith("." + prefix):
-            return entry
-    return None
+    return _index_of(hosts).entry(url)
+
+
+class _HostIndex:
+    """The official-hosts entries arranged for looking addresses up: each
+    record's sources and links are looked up by several rules and tables,
+    a hundred thousand records at a time."""
+
+    MAX_ANSWERS = 1 << 16  # addresses remembered
+
+    def __init__(self, hosts: Hosts) -> None:
+        self.hosts, self.size = hosts, len(hosts)
+        self.by_host: dict[str, tuple[int, Mapping[str, Any]]] = {}
+        self.by_path: list[tuple[int, str, str, Mapping[str, Any]]] = []
+        for i, entry in enumerate(hosts):
+            prefix = str(entry["prefix"]).lower()
+            if "/" in prefix:
+                self.by_path.append((i, prefix, prefix.rstrip("/") + "/", entry))
+            else:
+                self.by_host.setdefault(prefix, (i, entry))
+        self.answers: dict[str, Mapping[str, Any] | None] = {}
+
+    def describes(self, hosts: Hosts) -> bool:
+        return self.hosts is hosts and self.size == len(hosts)
+
+    def entry(self, url: str) -> Mapping[str, Any] | None:
+        if url in self.answers:
+            return self.answers[url]
+        best: tuple[int, Mapping[str, Any]] | None = None
+        found = _host_and_path(url)
+        if found is not None:
+            host, where = found
+            labels = host.split(".")
+            for k in range(len(labels)):  # the host itself, then each domain above it
+                hit = self.by_host.get(".".join(labels[k:]))
+                if hit is not None and (best is None or hit[0] < best[0]):
+                    best = hit
+            for i, prefix, under, entry in self.by_path:
+                if (best is None or i < best[0]) and (where == prefix or where.startswith(under)):
+                    best = (i, entry)
+        if len(self.answers) >= self.MAX_ANSWERS:
+            self.answers.clear()
+        self.answers[url] = answer = best[1] if best is not None else None
+        return answer
+
+
+_indexes: dict[int, _HostIndex] = {}
+
+
+def _index_of(hosts: Hosts) -> _HostIndex:
+    """The index of this list of hosts, made once (a list changed since is indexed again)."""
+    index = _indexes.get(id(hosts))
+    if index is None or not index.describes(hosts):
+        if len(_indexes) >= 8:
+            _indexes.clear()
+        index = _indexes[id(hosts)] = _HostIndex(hosts)
+    return index
 
 
 @lru_cache(maxsize=4096)  # a record's addresses are looked at by several rules and tables

@@ -201,12 +201,20 @@ def _add_law(corpus: Corpus, facts: LawFacts) -> None:
 
 
 def _shared(facts: LawFacts) -> LawFacts:
-    """The facts with their codes (country, status, areas...) shared with
-    every other record's: a hundred thousand records hold few distinct codes."""
-    facts.country, facts.status = sys.intern(facts.country), sys.intern(facts.status)
-    facts.evidence, facts.verification = sys.intern(facts.evidence), sys.intern(facts.verification)
-    facts.areas = [sys.intern(a) for a in facts.areas]
-    facts.relations = [(sys.intern(t), target) for t, target in facts.relations]
+    """The facts with their short texts (codes, dates, provision refs) shared
+    with every other record's: a hundred thousand records hold few distinct
+    ones, and the facts of every record stay in memory for the whole build
+    (in tuples, which are smaller than lists and share the empty one)."""
+    intern = sys.intern
+    facts.country, facts.status = intern(facts.country), intern(facts.status)
+    facts.evidence, facts.verification = intern(facts.evidence), intern(facts.verification)
+    facts.areas = tuple([intern(a) for a in facts.areas])
+    facts.relations = tuple([(intern(t), target) for t, target in facts.relations])
+    facts.dates = {intern(k): intern(v) for k, v in facts.dates.items()}
+    facts.provisions = tuple([intern(r) for r in facts.provisions])
+    facts.quoted = tuple([intern(r) for r in facts.quoted])
+    if facts.last_verified is not None:
+        facts.last_verified = intern(facts.last_verified)
     return facts
 
 
