@@ -24,7 +24,7 @@ from ingest.build.database import build
 from ingest.site import freshness, freshness_text
 from tests.helpers import ROOT, dated_datasette, law, make_root, write, write_law
 
-TODAY = dt.date(2026, 6, 30)  # stale: not verified since 2025-06-30; ageing: oldest before 2025-09-30
+TODAY = dt.date(2026, 6, 30)  # stale: sources not checked since 2025-06-30; ageing: oldest before 2025-09-30
 ETA = "sg-electronic-transactions-act-2010"
 ETA_AMENDMENT = "sg-electronic-transactions-amendment-act-2015"
 ETA_NEW = "sg-electronic-transactions-act-2024"
@@ -366,7 +366,7 @@ async def test_page_heat_map(ds: Any, db: Path) -> None:
     n = indicator_count(db, "e-transactions")
     assert "3 laws, 3 enacted" in text
     assert f"2 of {n} answered: 50% unknown, 50% unverified, 50% peer reviewed" in text
-    assert "verified 1 May 2026" in text and "reviewed 1 June 2026" in text and "2 to check again" in text
+    assert "sources checked 1 May 2026" in text and "reviewed 1 June 2026" in text and "2 to check again" in text
     assert td(soup, "SG", "consumer-protection")["data-band"] == "ageing"
     assert td(soup, "SG", "e-signatures")["data-band"] == "current"
     empty = td(soup, "SG", "platforms")
@@ -414,7 +414,7 @@ def test_text_table(db: Path) -> None:
     lines = text.splitlines()
     assert (
         lines[0]
-        == "Freshness on 2026-06-30: stale = not verified since 2025-06-30; ageing = oldest verification before 2025-09-30."
+        == "Freshness on 2026-06-30: stale = sources not checked since 2025-06-30; ageing = oldest check of sources before 2025-09-30."
     )
     header = lines[2].split()
     assert header[:5] == ["Country", "Area", "Laws", "Enacted", "Answers"]
@@ -434,7 +434,7 @@ def test_text_table(db: Path) -> None:
     assert rows[("Singapore", "e-signatures")][2:] == ["1", "1", "0", "-", "-", "-", "2026-05-01", "-", "0", "current"]
     assert rows[("Singapore", "platforms")][-2:] == ["empty", "(partial)"]
     assert "Cells: 1 current, 1 ageing, 3 stale, 1 empty." in lines
-    assert "Law records not verified since 2025-06-30 (2):" in lines
+    assert "Law records whose sources were not checked since 2025-06-30 (2):" in lines
     assert f"  never       {BILL}  (SG, cybersecurity)" in lines
     assert "  2025-03-01  SG et-contract-formation" in lines
     assert f"  {ETA} (2010) -> {ETA_NEW} (2024): no relation recorded" in lines

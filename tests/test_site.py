@@ -280,7 +280,7 @@ async def test_recent_changes(ds: Datasette, built_db: Path) -> None:
         "promulgated": "promulgated",
         "entered into force": "in_force",
         "repealed": "repealed",
-        "last verified": "last_verified",
+        "sources checked": "last_verified",
     }
     laws = {r["id"]: r for r in db_rows(built_db, "select * from laws")}
     for r in found:
@@ -291,7 +291,7 @@ async def test_recent_changes(ds: Datasette, built_db: Path) -> None:
         assert r["date"] == max(recorded)
         if r["legal_event"]:
             assert law[column[r["legal_event"]]] == r["legal_event_date"]
-            assert r["legal_event"] != "last verified"
+            assert r["legal_event"] != "sources checked"
 
 
 def year_ago(today: dt.date) -> dt.date:

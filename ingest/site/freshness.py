@@ -7,9 +7,11 @@ site's /freshness page, `lawrepo stats --freshness` and tests call them.
 
 The rules (RULES below is the text shown to readers):
 
-- A record is **stale** when it was not verified in the 12 months before
-  today: a law record whose `last_verified` is missing or earlier, or a current
-  answer whose verification date is earlier. The cut-off is computed by SQLite
+- A record is **stale** when nobody checked it against its sources in the
+  12 months before today: a law record whose `last_verified` is missing or
+  earlier, or a current answer whose verification date is earlier. (That date
+  says when a record was last gone over, not whether an official text supports
+  it: ingest.site.checking reports that.) The cut-off is computed by SQLite
   (`date(today, '-12 months')`), as in the stored query of stale records.
 - A **possible unrecorded replacement** is a pair of enacted laws (in force,
   partly in force, or enacted but not yet in force) of the same member state,
@@ -21,7 +23,7 @@ The rules (RULES below is the text shown to readers):
   law, so a chain of three unlinked laws gives two pairs.
 - The **band** of a cell: `empty` when it has no law record and no current
   answer; otherwise `stale` when anything in it is stale (or a possible
-  unrecorded replacement); otherwise `ageing` when its oldest verification is
+  unrecorded replacement); otherwise `ageing` when its oldest check of sources is
   more than 9 months old (it turns stale within 3 months); otherwise `current`.
 
 Laws count in every area they cover (as in `lawrepo stats`); a stale law is
@@ -48,8 +50,8 @@ BANDS = ("current", "ageing", "stale", "empty")
 
 RULES = {
     "stale": (
-        f"Stale: a law record or current answer not verified in the {STALE_MONTHS} months before today "
-        "(a law record without a verification date counts as stale)."
+        f"Stale: a law record or current answer whose sources nobody checked in the {STALE_MONTHS} months "
+        "before today (a law record without such a date counts as stale)."
     ),
     "replacement": (
         "Possible unrecorded replacement: two enacted laws of the same member state, principal area and instrument "
@@ -62,14 +64,14 @@ RULES = {
     ),
 }
 BAND_RULES = {
-    "current": f"Every record in the cell was verified in the last {AGEING_MONTHS} months.",
+    "current": f"The sources of every record in the cell were checked in the last {AGEING_MONTHS} months.",
     "ageing": (
-        f"Nothing is stale yet, but the oldest verification is more than {AGEING_MONTHS} months old: "
+        f"Nothing is stale yet, but the oldest check of sources is more than {AGEING_MONTHS} months old: "
         f"it turns stale within {STALE_MONTHS - AGEING_MONTHS} months."
     ),
     "stale": "At least one record in the cell is stale, or a possible unrecorded replacement involves it.",
     "empty": (
-        "No law record and no answer: nothing to verify. The country profile's statement (none, draft, "
+        "No law record and no answer: nothing to check. The country profile's statement (none, draft, "
         "partial, unknown) is shown when there is one."
     ),
 }

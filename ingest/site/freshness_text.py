@@ -25,7 +25,7 @@ def text_table(conn: sqlite3.Connection, today: dt.date, limit: int = 50) -> str
         "Unknown",
         "Unverified",
         "Peer reviewed",
-        "Last verified",
+        "Sources checked",
         "Last reviewed",
         "Stale",
         "Band",
@@ -51,8 +51,8 @@ def text_table(conn: sqlite3.Connection, today: dt.date, limit: int = 50) -> str
     ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = [
-        f"Freshness on {data['today']}: stale = not verified since {data['stale_before']}; "
-        f"ageing = oldest verification before {data['ageing_before']}.",
+        f"Freshness on {data['today']}: stale = sources not checked since {data['stale_before']}; "
+        f"ageing = oldest check of sources before {data['ageing_before']}.",
         "",
     ]
     lines += [
@@ -65,10 +65,10 @@ def text_table(conn: sqlite3.Connection, today: dt.date, limit: int = 50) -> str
         "Unknown, Unverified, Peer reviewed: shares of the current answers (- when there are none).",
         "",
     ]
-    lines.append(f"Law records not verified since {data['stale_before']} ({totals['stale_laws']}):")
+    lines.append(f"Law records whose sources were not checked since {data['stale_before']} ({totals['stale_laws']}):")
     lines += [f"  {r['last_verified'] or 'never':<10}  {r['law_id']}  ({r['country']}, {r['area']})" for r in data["stale_laws"]]
     lines += _more(totals["stale_laws"], len(data["stale_laws"]))
-    lines.append(f"Answers not verified since {data['stale_before']} ({totals['stale_answers']}):")
+    lines.append(f"Answers whose sources were not checked since {data['stale_before']} ({totals['stale_answers']}):")
     lines += [f"  {r['verified_on']:<10}  {r['country']} {r['indicator']}" for r in data["stale_answers"]]
     lines += _more(totals["stale_answers"], len(data["stale_answers"]))
     lines.append(f"Possible unrecorded replacements ({totals['replacements']}):")
