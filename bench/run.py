@@ -55,16 +55,12 @@ def tree_rss_kb(pid: int) -> int:
     return sum(rss for rss, _ in _tree(pid))
 
 
-def tree_pss_kb(pid: int) -> int:
-    """Proportional set size of the process tree: each page counted once,
-    shared pages split among the processes that share them (a forked
-    worker's pages shared with its parent are counted once, not twice as
-    summed resident sizes count them). Falls back to RSS without smaps_rollup."""
-    return sum(pss for _, pss in _tree(pid, pss=True))
-
-
 def _tree(pid: int, pss: bool = False) -> list[tuple[int, int]]:
-    """(RSS kB, PSS kB or RSS kB) of a process and each of its descendants (Linux: /proc)."""
+    """(RSS kB, PSS kB) of a process and each of its descendants (Linux: /proc).
+    The proportional set size counts each page once, shared pages split among
+    the processes that share them: a forked worker's pages shared with its
+    parent count once, where summed resident sizes count them twice. Without
+    `pss` (or without smaps_rollup) the second figure is the RSS again."""
     found, todo = [], [pid]
     while todo:
         p = todo.pop()
