@@ -7,7 +7,6 @@ official: government sites and gazettes, and faithful copies of official texts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -77,7 +76,7 @@ _indexes: dict[int, _HostIndex] = {}
 
 
 def _index_of(hosts: Hosts) -> _HostIndex:
-    """The index of this list of hosts, made once (a list changed since is indexed again)."""
+    """The index of this list of hosts, made once (a list that has since grown or shrunk is indexed again)."""
     index = _indexes.get(id(hosts))
     if index is None or not index.describes(hosts):
         if len(_indexes) >= 8:
@@ -86,7 +85,6 @@ def _index_of(hosts: Hosts) -> _HostIndex:
     return index
 
 
-@lru_cache(maxsize=4096)  # a record's addresses are looked at by several rules and tables
 def _host_and_path(url: str) -> tuple[str, str] | None:
     """The host (without www.) and the host and path of an address, lower-case host."""
     try:
