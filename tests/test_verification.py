@@ -24,6 +24,7 @@ from tests.helpers import law, make_root, write, write_law
 HOSTS = [
     {"prefix": "gov.sg", "kind": "government", "label": "x"},
     {"prefix": "github.com/example/copies", "kind": "faithful-copy", "label": "x"},
+    {"prefix": "GitHub.com/Owner/Saved-Texts/blob/abc123/act.pdf", "kind": "faithful-copy", "label": "x"},
 ]
 SSO = "https://sso.agc.gov.sg/Act/EX2010"
 OFFICIAL = {
@@ -58,6 +59,10 @@ def problems(root: Path) -> list[str]:
         ("https://github.com/example/copies/blob/main/a.md", True),
         ("https://github.com/example/copies-not/a.md", False),
         ("https://github.com/example/other", False),
+        ("https://github.com/Owner/Saved-Texts/blob/abc123/act.pdf", True),  # a path keeps its case
+        ("https://www.GITHUB.com/Owner/Saved-Texts/blob/abc123/act.pdf", True),  # a host does not
+        ("https://github.com/owner/saved-texts/blob/abc123/act.pdf", False),
+        ("https://github.com/Owner/Saved-Texts/blob/abc123/other.pdf", False),
         (None, False),
     ],
 )
@@ -72,7 +77,8 @@ def _first_matching(url: str | None, hosts: list[dict[str, Any]]) -> dict[str, A
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.")
     for entry in hosts:
-        prefix = entry["prefix"].lower()
+        prefix_host, slash, prefix_path = entry["prefix"].partition("/")
+        prefix = prefix_host.lower() + slash + prefix_path
         if "/" in prefix:
             if host + parts.path == prefix or (host + parts.path).startswith(prefix.rstrip("/") + "/"):
                 return entry
@@ -83,7 +89,7 @@ def _first_matching(url: str | None, hosts: list[dict[str, Any]]) -> dict[str, A
 
 _LABELS = st.sampled_from(["gov", "sg", "agc", "sso", "www", "example", "github", "com", "Gov"])
 _NAMES = st.lists(_LABELS, min_size=1, max_size=4).map(".".join)
-_PATHS = st.lists(st.sampled_from(["a", "b", "copies", "A"]), max_size=3).map(lambda p: "/".join(["", *p]))
+_PATHS = st.lists(st.sampled_from(["a", "b", "copies", "A", "Copies"]), max_size=3).map(lambda p: "/".join(["", *p]))
 
 
 @given(

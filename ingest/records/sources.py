@@ -41,7 +41,7 @@ class _HostIndex:
         self.by_host: dict[str, tuple[int, Mapping[str, Any]]] = {}
         self.by_path: list[tuple[int, str, str, Mapping[str, Any]]] = []
         for i, entry in enumerate(hosts):
-            prefix = str(entry["prefix"]).lower()
+            prefix = _host_lowered(str(entry["prefix"]))
             if "/" in prefix:
                 self.by_path.append((i, prefix, prefix.rstrip("/") + "/", entry))
             else:
@@ -83,6 +83,13 @@ def _index_of(hosts: Hosts) -> _HostIndex:
             _indexes.clear()
         index = _indexes[id(hosts)] = _HostIndex(hosts)
     return index
+
+
+def _host_lowered(prefix: str) -> str:
+    """A prefix with its host in lower case: hosts ignore case, paths do not
+    (`github.com/Owner/Repo` stays as written)."""
+    host, slash, path = prefix.partition("/")
+    return host.lower() + slash + path
 
 
 def _host_and_path(url: str) -> tuple[str, str] | None:
